@@ -1,0 +1,717 @@
+//! Results folders: `results/<hash>/` with its parts while a sweep runs, and its final files.
+//!
+//! A folder is complete only when `manifest.json` exists: it is written last, atomically, and
+//! holds the BLAKE3 checksum of every other file. Parts are written atomically too (to a
+//! temporary name, then renamed), so a sweep killed at any moment resumes from the parts it
+//! finished and ends with the same bytes.
+
+use crate::charts::{self, Stamp};
+use crate::frames::{monthly_frame, runs_frame};
+use crate::summary::{summary_frame, Accumulator, PolicySummary, Risk};
+use brink_core::KEY_RUNGS;
+use brink_sweep::{Monthly, Plan};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What can go wrong with a results folder.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Polars failed on a file.
+    #[error("{path}: {source}")]
+    Polars {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: PolarsError,
+    },
+    /// A chart could not be drawn.
+    #[error("{path}: cannot draw the chart: {why}")]
+    Chart {
+        /// The chart.
+        path: PathBuf,
+        /// The cause.
+        why: String,
+    },
+    /// No result matches a hash prefix.
+    #[error("no complete result matches {prefix:?} in {root} (`brink list` shows them)")]
+    NotFound {
+        /// The prefix.
+        prefix: String,
+        /// The results folder.
+        root: PathBuf,
+    },
+    /// Several results match a hash prefix.
+    #[error("{prefix:?} is ambiguous: it matches {}", .candidates.join(", "))]
+    Ambiguous {
+        /// The prefix.
+        prefix: String,
+        /// What it matches.
+        candidates: Vec<String>,
+    },
+    /// Parts are missing: the sweep (or some shards) did not finish.
+    #[error("{dir}: {} of {total} parts missing (first missing: {}); run the missing shards or `brink sweep` again to resume", .missing.len(), .missing.first().copied().unwrap_or(0))]
+    Incomplete {
+        /// The results folder.
+        dir: PathBuf,
+        /// Missing part indices.
+        missing: Vec<u64>,
+        /// Parts in all.
+        total: u64,
+    },
+    /// A file exists but is not what brink wrote.
+    #[error("{path}: {why}")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        why: String,
+    },
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+fn io<T>(path: &Path, r: std::io::Result<T>) -> Result<T> {
+    r.map_err(|source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Where the toolchain and the source came from, recorded in every manifest.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Provenance {
+    /// brink's version.
+    pub brink_version: String,
+    /// Git commit of the build, or "unknown".
+    pub git_commit: String,
+    /// `rustc --version` of the build.
+    pub rustc: String,
+}
+
+/// `manifest.json`: what was run, how, and the checksum of every output file.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// Result hash (the folder's name).
+    pub config_hash: String,
+    /// Model version.
+    pub model_version: String,
+    /// Experiment name.
+    pub name: String,
+    /// Design method.
+    pub design: String,
+    /// Scenarios.
+    pub scenarios: u64,
+    /// Replications per scenario and policy.
+    pub replications: u32,
+    /// Policies compared.
+    pub policies: Vec<String>,
+    /// Reference policy of paired comparisons.
+    pub reference_policy: String,
+    /// Months per run.
+    pub horizon_months: u32,
+    /// Runs in all.
+    pub runs: u64,
+    /// Runs that failed.
+    pub failed_runs: u64,
+    /// Worker threads of the process that finished the sweep.
+    pub threads: usize,
+    /// Wall time of the process that finished the sweep, seconds.
+    pub wall_seconds: f64,
+    /// Provenance of the build.
+    pub provenance: Provenance,
+    /// BLAKE3 checksum (hex) of every output file, by path relative to the folder.
+    pub files: BTreeMap<String, String>,
+}
+
+/// One line of `brink list`.
+#[derive(Clone, Debug)]
+pub struct Listing {
+    /// Hash.
+    pub hash: String,
+    /// Manifest, if complete.
+    pub manifest: Option<Manifest>,
+    /// Parts present, if incomplete.
+    pub parts_present: usize,
+}
+
+/// The results folder (by default `results/`).
+#[derive(Clone, Debug)]
+pub struct Store {
+    root: PathBuf,
+}
+
+static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, synced, renamed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = path.file_name().and_then(|s| s.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    };
+    let r = write();
+    if r.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    io(path, r)
+}
+
+fn parquet_bytes(df: &mut DataFrame, path: &Path) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_row_group_size(Some(1 << 16))
+        .finish(df)
+        .map_err(|source| StoreError::Polars {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(buf)
+}
+
+fn read_parquet(path: &Path) -> Result<DataFrame> {
+    let f = io(path, fs::File::open(path))?;
+    ParquetReader::new(f)
+        .finish()
+        .map_err(|source| StoreError::Polars {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// BLAKE3 of a file, in hex.
+pub fn checksum(path: &Path) -> Result<String> {
+    let bytes = io(path, fs::read(path))?;
+    Ok(blake3::hash(&bytes).to_hex().to_string())
+}
+
+impl Store {
+    /// A store rooted at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Store {
+        Store { root: root.into() }
+    }
+
+    /// The root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Folder of result `hash`.
+    pub fn dir(&self, hash: &str) -> PathBuf {
+        self.root.join(hash)
+    }
+
+    fn parts_dir(&self, hash: &str) -> PathBuf {
+        self.dir(hash).join("parts")
+    }
+
+    fn part_path(&self, hash: &str, k: u64, ext: &str) -> PathBuf {
+        self.parts_dir(hash).join(format!("part-{k:06}.{ext}"))
+    }
+
+    /// Whether part `k` is on disk (its parquet file is written last, so it marks completion).
+    pub fn has_part(&self, hash: &str, k: u64) -> bool {
+        self.part_path(hash, k, "parquet").is_file() && self.part_path(hash, k, "monthly").is_file()
+    }
+
+    /// Parts of `plan` not yet on disk, among `range`.
+    pub fn missing_parts(&self, plan: &Plan, range: std::ops::Range<u64>) -> Vec<u64> {
+        range.filter(|k| !self.has_part(&plan.hash, *k)).collect()
+    }
+
+    /// Prepares the folder of `plan`: creates it and writes the canonical config.
+    pub fn prepare(&self, plan: &Plan) -> Result<()> {
+        let parts = self.parts_dir(&plan.hash);
+        io(&parts, fs::create_dir_all(&parts))?;
+        let cfg = self.dir(&plan.hash).join("config.toml");
+        let canonical = plan.exp.canonical();
+        if fs::read_to_string(&cfg).ok().as_deref() != Some(canonical.as_str()) {
+            write_atomic(&cfg, canonical.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Runs part `k` of `plan` and writes it atomically.
+    pub fn run_part(&self, plan: &Plan, k: u64) -> Result<u64> {
+        let part = plan.run_part(k);
+        let mpath = self.part_path(&plan.hash, k, "monthly");
+        write_atomic(&mpath, &part.monthly.to_bytes())?;
+        let ppath = self.part_path(&plan.hash, k, "parquet");
+        let mut df = runs_frame(plan, &part.rows).map_err(|source| StoreError::Polars {
+            path: ppath.clone(),
+            source,
+        })?;
+        let bytes = parquet_bytes(&mut df, &ppath)?;
+        write_atomic(&ppath, &bytes)?;
+        Ok(part.rows.len() as u64)
+    }
+
+    /// Whether result `hash` is complete (has its manifest).
+    pub fn is_complete(&self, hash: &str) -> bool {
+        self.dir(hash).join("manifest.json").is_file()
+    }
+
+    /// Assembles the final files from every part, writes the manifest last, removes the parts.
+    pub fn finalize(
+        &self,
+        plan: &Plan,
+        threads: usize,
+        wall_seconds: f64,
+        provenance: &Provenance,
+    ) -> Result<Manifest> {
+        let dir = self.dir(&plan.hash);
+        let missing = self.missing_parts(plan, 0..plan.parts());
+        if !missing.is_empty() {
+            return Err(StoreError::Incomplete {
+                dir,
+                missing,
+                total: plan.parts(),
+            });
+        }
+        let names: Vec<String> = plan
+            .exp
+            .policies
+            .iter()
+            .map(|p| p.name().to_string())
+            .collect();
+        let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
+        let mut monthly = Monthly::new(plan.exp.horizon, names.len());
+        let runs_path = dir.join("runs.parquet");
+        let mut all: Option<DataFrame> = None;
+        let mut writer: Option<polars::io::parquet::write::BatchedWriter<fs::File>> = None;
+        let tmp_runs = dir.join(format!(".runs.parquet.tmp-{}", std::process::id()));
+        for k in 0..plan.parts() {
+            let ppath = self.part_path(&plan.hash, k, "parquet");
+            let df = read_parquet(&ppath)?;
+            let mpath = self.part_path(&plan.hash, k, "monthly");
+            let m = Monthly::from_bytes(&io(&mpath, fs::read(&mpath))?)
+                .filter(|m| m.horizon == plan.exp.horizon && m.policies == names.len())
+                .ok_or_else(|| StoreError::Corrupt {
+                    path: mpath.clone(),
+                    why: "not a monthly aggregate of this experiment".into(),
+                })?;
+            let expected = plan.part_range(k);
+            if df.height() as u64 != expected.end - expected.start {
+                return Err(StoreError::Corrupt {
+                    path: ppath,
+                    why: format!(
+                        "holds {} rows, expected {}",
+                        df.height(),
+                        expected.end - expected.start
+                    ),
+                });
+            }
+            monthly.add(&m);
+            acc.add(&df).map_err(|source| StoreError::Polars {
+                path: ppath.clone(),
+                source,
+            })?;
+            if writer.is_none() {
+                let f = io(&tmp_runs, fs::File::create(&tmp_runs))?;
+                let w = ParquetWriter::new(f)
+                    .with_compression(ParquetCompression::Zstd(None))
+                    .with_row_group_size(Some(1 << 16))
+                    .batched(df.schema())
+                    .map_err(|source| StoreError::Polars {
+                        path: runs_path.clone(),
+                        source,
+                    })?;
+                writer = Some(w);
+            }
+            if let Some(w) = writer.as_mut() {
+                w.write_batch(&df).map_err(|source| StoreError::Polars {
+                    path: runs_path.clone(),
+                    source,
+                })?;
+            }
+            if plan.parts() == 1 {
+                all = Some(df);
+            }
+        }
+        let _ = all;
+        if let Some(w) = writer {
+            w.finish().map_err(|source| StoreError::Polars {
+                path: runs_path.clone(),
+                source,
+            })?;
+            io(&runs_path, fs::rename(&tmp_runs, &runs_path))?;
+        }
+        let summary = acc.finish();
+        self.write_tables(plan, &summary, &monthly)?;
+        self.write_charts(plan, &summary, &monthly)?;
+        let manifest = self.manifest_of(plan, &summary, threads, wall_seconds, provenance)?;
+        let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
+        write_atomic(&dir.join("manifest.json"), &json)?;
+        let _ = fs::remove_dir_all(self.parts_dir(&plan.hash));
+        Ok(manifest)
+    }
+
+    fn write_tables(
+        &self,
+        plan: &Plan,
+        summary: &[PolicySummary],
+        monthly: &Monthly,
+    ) -> Result<()> {
+        let dir = self.dir(&plan.hash);
+        let mpath = dir.join("monthly.parquet");
+        let mut mdf = monthly_frame(plan, monthly).map_err(|source| StoreError::Polars {
+            path: mpath.clone(),
+            source,
+        })?;
+        write_atomic(&mpath, &parquet_bytes(&mut mdf, &mpath)?)?;
+        let spath = dir.join("summary.csv");
+        let reference = plan.exp.policies[plan.exp.reference].name();
+        let mut sdf = summary_frame(summary, reference).map_err(|source| StoreError::Polars {
+            path: spath.clone(),
+            source,
+        })?;
+        let mut buf = Vec::new();
+        CsvWriter::new(&mut buf)
+            .finish(&mut sdf)
+            .map_err(|source| StoreError::Polars {
+                path: spath.clone(),
+                source,
+            })?;
+        write_atomic(&spath, &buf)
+    }
+
+    /// Draws every chart of result `plan` from its summary and monthly aggregates.
+    pub fn write_charts(
+        &self,
+        plan: &Plan,
+        summary: &[PolicySummary],
+        monthly: &Monthly,
+    ) -> Result<()> {
+        let cdir = self.dir(&plan.hash).join("charts");
+        io(&cdir, fs::create_dir_all(&cdir))?;
+        let stamp = Stamp {
+            hash: plan.hash.clone(),
+            runs: plan.runs(),
+            horizon: plan.exp.horizon,
+        };
+        let names: Vec<String> = plan
+            .exp
+            .policies
+            .iter()
+            .map(|p| p.name().to_string())
+            .collect();
+        let r = plan.exp.reference;
+        let draw =
+            |name: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| -> Result<()> {
+                let path = cdir.join(name);
+                let tmp = cdir.join(format!(".{name}.tmp-{}.png", std::process::id()));
+                f(&tmp).map_err(|why| StoreError::Chart {
+                    path: path.clone(),
+                    why,
+                })?;
+                io(&path, fs::rename(&tmp, &path))
+            };
+        draw("risk_by_policy.png", &|p| {
+            charts::risk_panels(
+                p,
+                "Risk of escalation per US policy",
+                &[Risk::DeadlyIncident, Risk::War, Risk::NuclearUse],
+                summary,
+                r,
+                &stamp,
+            )
+        })?;
+        draw("hazards_by_policy.png", &|p| {
+            charts::risk_panels(
+                p,
+                "Strikes, accidents and onward transfer per US policy",
+                &[Risk::LimitedStrikes, Risk::Accident, Risk::Transfer],
+                summary,
+                r,
+                &stamp,
+            )
+        })?;
+        let idx =
+            |rung: brink_core::Rung| KEY_RUNGS.iter().position(|x| *x == rung).expect("key rung");
+        draw("cumulative_risk.png", &|p| {
+            charts::cumulative_risk(
+                p,
+                monthly,
+                &names,
+                &[
+                    (
+                        idx(brink_core::Rung::DeadlyIncident),
+                        "deadly incident or worse",
+                    ),
+                    (idx(brink_core::Rung::War), "major war or worse"),
+                ],
+                &stamp,
+            )
+        })?;
+        draw("score_fan.png", &|p| {
+            charts::score_fan(p, monthly, &names, &stamp)
+        })
+    }
+
+    fn manifest_of(
+        &self,
+        plan: &Plan,
+        summary: &[PolicySummary],
+        threads: usize,
+        wall: f64,
+        prov: &Provenance,
+    ) -> Result<Manifest> {
+        let dir = self.dir(&plan.hash);
+        let mut files = BTreeMap::new();
+        for rel in output_files(&dir)? {
+            files.insert(rel.clone(), checksum(&dir.join(&rel))?);
+        }
+        Ok(Manifest {
+            config_hash: plan.hash.clone(),
+            model_version: brink_core::MODEL_VERSION.to_string(),
+            name: plan.exp.name.clone(),
+            design: plan.exp.method.name().to_string(),
+            scenarios: plan.design().len() as u64,
+            replications: plan.exp.replications,
+            policies: plan
+                .exp
+                .policies
+                .iter()
+                .map(|p| p.name().to_string())
+                .collect(),
+            reference_policy: plan.exp.policies[plan.exp.reference].name().to_string(),
+            horizon_months: plan.exp.horizon,
+            runs: plan.runs(),
+            failed_runs: summary.iter().map(|s| s.failed).sum(),
+            threads,
+            wall_seconds: (wall * 1000.0).round() / 1000.0,
+            provenance: prov.clone(),
+            files,
+        })
+    }
+
+    /// Reads the manifest of a complete result.
+    pub fn manifest(&self, hash: &str) -> Result<Manifest> {
+        let path = self.dir(hash).join("manifest.json");
+        let bytes = io(&path, fs::read(&path))?;
+        serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+            path,
+            why: format!("not a brink manifest: {e}"),
+        })
+    }
+
+    /// Every result folder, complete or not, sorted by hash.
+    pub fn list(&self) -> Result<Vec<Listing>> {
+        let mut out = Vec::new();
+        let entries = match fs::read_dir(&self.root) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return io(&self.root, Err(e)),
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if !e.path().is_dir()
+                || name.len() != 16
+                || !name.chars().all(|c| c.is_ascii_hexdigit())
+            {
+                continue;
+            }
+            let manifest = if self.is_complete(&name) {
+                self.manifest(&name).ok()
+            } else {
+                None
+            };
+            let parts_present = fs::read_dir(self.parts_dir(&name))
+                .map(|d| {
+                    d.flatten()
+                        .filter(|f| f.file_name().to_string_lossy().ends_with(".parquet"))
+                        .count()
+                })
+                .unwrap_or(0);
+            out.push(Listing {
+                hash: name,
+                manifest,
+                parts_present,
+            });
+        }
+        out.sort_by(|a, b| a.hash.cmp(&b.hash));
+        Ok(out)
+    }
+
+    /// The one complete result whose hash starts with `prefix`.
+    pub fn resolve(&self, prefix: &str) -> Result<String> {
+        let matches: Vec<String> = self
+            .list()?
+            .into_iter()
+            .filter(|l| l.manifest.is_some() && l.hash.starts_with(&prefix.to_ascii_lowercase()))
+            .map(|l| l.hash)
+            .collect();
+        match matches.len() {
+            0 => Err(StoreError::NotFound {
+                prefix: prefix.to_string(),
+                root: self.root.clone(),
+            }),
+            1 => Ok(matches.into_iter().next().expect("one match")),
+            _ => Err(StoreError::Ambiguous {
+                prefix: prefix.to_string(),
+                candidates: matches,
+            }),
+        }
+    }
+
+    /// Files of a complete result whose bytes differ from its manifest (or are missing).
+    pub fn verify(&self, hash: &str) -> Result<Vec<String>> {
+        let m = self.manifest(hash)?;
+        let dir = self.dir(hash);
+        let mut bad = Vec::new();
+        for (rel, sum) in &m.files {
+            match checksum(&dir.join(rel)) {
+                Ok(s) if &s == sum => {}
+                Ok(_) => bad.push(format!("{rel}: checksum differs from the manifest")),
+                Err(_) => bad.push(format!("{rel}: missing or unreadable")),
+            }
+        }
+        Ok(bad)
+    }
+
+    /// Redraws the charts of a complete result from its files and updates the manifest.
+    pub fn replot(&self, plan: &Plan) -> Result<()> {
+        let dir = self.dir(&plan.hash);
+        let runs_path = dir.join("runs.parquet");
+        let df = read_parquet(&runs_path)?;
+        let names: Vec<String> = plan
+            .exp
+            .policies
+            .iter()
+            .map(|p| p.name().to_string())
+            .collect();
+        let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
+        acc.add(&df).map_err(|source| StoreError::Polars {
+            path: runs_path.clone(),
+            source,
+        })?;
+        let monthly = read_monthly(&dir.join("monthly.parquet"), plan)?;
+        self.write_charts(plan, &acc.finish(), &monthly)?;
+        let mut m = self.manifest(&plan.hash)?;
+        for rel in output_files(&dir)? {
+            m.files.insert(rel.clone(), checksum(&dir.join(&rel))?);
+        }
+        let json = serde_json::to_vec_pretty(&m).expect("a manifest serializes");
+        write_atomic(&dir.join("manifest.json"), &json)
+    }
+}
+
+/// Rebuilds the integer aggregates needed by the charts from `monthly.parquet`.
+fn read_monthly(path: &Path, plan: &Plan) -> Result<Monthly> {
+    let df = read_parquet(path)?;
+    let np = plan.exp.policies.len();
+    let h = plan.exp.horizon;
+    if df.height() != np * h as usize {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            why: format!("{} rows, expected {}", df.height(), np * h as usize),
+        });
+    }
+    let pe = |e: PolarsError| StoreError::Polars {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let runs: Vec<u64> = df
+        .column("runs")
+        .map_err(pe)?
+        .u64()
+        .map_err(pe)?
+        .iter()
+        .map(|x| x.unwrap_or(0))
+        .collect();
+    let mut m = Monthly::new(h, np);
+    for (i, c) in m.cells.iter_mut().enumerate() {
+        c.runs = runs[i];
+    }
+    for (k, rung) in KEY_RUNGS.iter().enumerate() {
+        let v: Vec<f64> = df
+            .column(&format!("cum_p_{}", rung.name()))
+            .map_err(pe)?
+            .f64()
+            .map_err(pe)?
+            .iter()
+            .map(|x| x.unwrap_or(0.0))
+            .collect();
+        for p in 0..np {
+            let total = m.cells[p * h as usize].runs;
+            for t in 0..h as usize {
+                m.cells[p * h as usize + t].reached[k] =
+                    (v[p * h as usize + t] * total as f64).round() as u64;
+            }
+        }
+    }
+    // Score quantiles come back as a five-point histogram: enough to redraw the fan chart.
+    let q = |name: &str| -> Result<Vec<f64>> {
+        Ok(df
+            .column(name)
+            .map_err(pe)?
+            .f64()
+            .map_err(pe)?
+            .iter()
+            .map(|x| x.unwrap_or(f64::NAN))
+            .collect())
+    };
+    let qs = [
+        q("score_p05")?,
+        q("score_p25")?,
+        q("score_p50")?,
+        q("score_p75")?,
+        q("score_p95")?,
+    ];
+    for (i, c) in m.cells.iter_mut().enumerate() {
+        for (j, w) in [5u32, 20, 25, 25, 25].iter().enumerate() {
+            let x = qs[j][i];
+            if x.is_finite() {
+                let bin = ((x as i32 - brink_sweep::runner::SCORE_MIN)
+                    / brink_sweep::runner::SCORE_BIN)
+                    .clamp(0, brink_sweep::runner::SCORE_BINS as i32 - 1);
+                c.score_hist[bin as usize] += w;
+            }
+        }
+    }
+    Ok(m)
+}
+
+/// Output files of a result folder, relative, sorted: everything but the manifest and parts.
+fn output_files(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for name in [
+        "config.toml",
+        "runs.parquet",
+        "monthly.parquet",
+        "summary.csv",
+    ] {
+        if dir.join(name).is_file() {
+            out.push(name.to_string());
+        }
+    }
+    let cdir = dir.join("charts");
+    if let Ok(rd) = fs::read_dir(&cdir) {
+        let mut charts: Vec<String> = rd
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.ends_with(".png") && !n.starts_with('.'))
+            .map(|n| format!("charts/{n}"))
+            .collect();
+        charts.sort();
+        out.extend(charts);
+    }
+    Ok(out)
+}

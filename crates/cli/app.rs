@@ -1,0 +1,739 @@
+//! Wiring: each subcommand calls the library crates and maps the outcome to an exit code.
+
+use crate::args::{Cli, Command};
+use brink_analysis::store::{Provenance, Store, StoreError};
+use brink_analysis::summary::Risk;
+use brink_core::trace::Trace;
+use brink_core::{run_observed, Lever, Param, Policy, RunSpec};
+use brink_sweep::{Experiment, Plan};
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// An error with its exit code.
+struct Fail {
+    code: i32,
+    msg: String,
+}
+
+type Res<T = ()> = Result<T, Fail>;
+
+fn usage(msg: impl Into<String>) -> Fail {
+    Fail {
+        code: 2,
+        msg: msg.into(),
+    }
+}
+
+fn failed(msg: impl Into<String>) -> Fail {
+    Fail {
+        code: 1,
+        msg: msg.into(),
+    }
+}
+
+fn store_fail(e: StoreError) -> Fail {
+    match e {
+        StoreError::NotFound { .. } | StoreError::Ambiguous { .. } => usage(e.to_string()),
+        _ => failed(e.to_string()),
+    }
+}
+
+/// Runs the command line; returns the exit code.
+pub fn main() -> i32 {
+    // A panic inside a run is caught and recorded by the sweep; keep its message off stderr.
+    std::panic::set_hook(Box::new(|_| {}));
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let outcome = std::panic::catch_unwind(|| dispatch(cli));
+    match outcome {
+        Ok(Ok(())) => 0,
+        Ok(Err(f)) => {
+            eprintln!("brink: {}", f.msg.trim_end());
+            f.code
+        }
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            eprintln!("brink: internal error ({msg}); please report it with the command you ran");
+            1
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Res {
+    let store = Store::new(&cli.results);
+    match cli.command {
+        Command::Sweep {
+            config,
+            threads,
+            shard,
+            missing,
+            shards,
+            force,
+            quiet,
+        } => {
+            let exp = load(config.as_deref())?;
+            if let (true, Some(k)) = (missing, shards) {
+                return list_missing(&store, exp, k);
+            }
+            sweep(&store, exp, threads, shard.as_deref(), force, quiet)
+        }
+        Command::Run {
+            policy,
+            seed,
+            config,
+            months,
+            json,
+        } => run_one(config.as_deref(), &policy, seed, months, json),
+        Command::Plot { hash } => plot(&store, &hash),
+        Command::Reproduce { hash, threads } => reproduce(&store, &hash, threads),
+        Command::Merge { hash } => merge(&store, &hash),
+        Command::List => list(&store),
+        Command::Show { hash } => show(&store, &hash),
+        Command::Validate { config } => validate(&config),
+        Command::Policies { levers } => {
+            policies(levers);
+            Ok(())
+        }
+        Command::Params => {
+            params();
+            Ok(())
+        }
+    }
+}
+
+fn load(path: Option<&Path>) -> Res<Experiment> {
+    let Some(path) = path else {
+        return Ok(Experiment::default_experiment());
+    };
+    let bytes = std::fs::read(path).map_err(|e| {
+        usage(format!(
+            "{}: cannot read the experiment file: {e}",
+            path.display()
+        ))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        usage(format!(
+            "{}:1:1: (file): not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Experiment::parse(&text, &path.display().to_string()).map_err(|e| usage(e.to_string()))
+}
+
+fn provenance() -> Provenance {
+    Provenance {
+        brink_version: env!("CARGO_PKG_VERSION").to_string(),
+        git_commit: env!("BRINK_GIT_COMMIT").to_string(),
+        rustc: env!("BRINK_RUSTC").to_string(),
+    }
+}
+
+/// Thread count: --threads, else RAYON_NUM_THREADS, else SLURM_CPUS_PER_TASK, else all cores.
+fn setup_threads(threads: Option<usize>) -> Res<usize> {
+    let from_env = |k: &str| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|n| *n > 0)
+    };
+    let n = match threads {
+        Some(0) => return Err(usage("--threads must be at least 1")),
+        Some(n) => Some(n),
+        None => from_env("RAYON_NUM_THREADS").or_else(|| from_env("SLURM_CPUS_PER_TASK")),
+    };
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = n {
+        b = b.num_threads(n);
+    }
+    // A second call in one process (reproduce after sweep) keeps the first pool.
+    let _ = b.build_global();
+    Ok(rayon::current_num_threads())
+}
+
+fn parse_shard(s: &str) -> Res<(u64, u64)> {
+    let bad = || {
+        usage(format!(
+            "--shard {s:?}: expected I/K with 0 <= I < K, e.g. 3/8"
+        ))
+    };
+    let (i, k) = s.split_once('/').ok_or_else(bad)?;
+    let (i, k): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        k.trim().parse().map_err(|_| bad())?,
+    );
+    if k == 0 || i >= k {
+        return Err(bad());
+    }
+    Ok((i, k))
+}
+
+fn check_size(plan: &Plan, force: bool) -> Res {
+    let runs = plan.runs();
+    if runs > brink_sweep::experiment::MAX_RUNS && !force {
+        // About 25 µs a run on one core and 60 bytes a run on disk (measured, docs/PERFORMANCE.md).
+        let core_hours = runs as f64 * 25e-6 / 3600.0;
+        let disk_gb = runs as f64 * 60.0 / 1e9;
+        return Err(usage(format!(
+            "the experiment has {runs} runs (limit {}): about {core_hours:.0} core-hours and {disk_gb:.0} GB of results; reduce design.samples or experiment.replications, or pass --force",
+            brink_sweep::experiment::MAX_RUNS
+        )));
+    }
+    Ok(())
+}
+
+fn sweep(
+    store: &Store,
+    exp: Experiment,
+    threads: Option<usize>,
+    shard: Option<&str>,
+    force: bool,
+    quiet: bool,
+) -> Res {
+    let start = Instant::now();
+    let plan = Plan::new(exp);
+    check_size(&plan, force)?;
+    let shard = shard.map(parse_shard).transpose()?;
+    let threads = setup_threads(threads)?;
+    let dir = store.dir(&plan.hash);
+    if shard.is_none() && store.is_complete(&plan.hash) {
+        if !quiet {
+            println!(
+                "result {} is already complete in {}",
+                plan.hash,
+                dir.display()
+            );
+            let m = store.manifest(&plan.hash).map_err(store_fail)?;
+            headline(store, &plan.hash, &m.reference_policy)?;
+        } else {
+            println!("{} {}", plan.hash, dir.display());
+        }
+        return Ok(());
+    }
+    store.prepare(&plan).map_err(store_fail)?;
+    let parts = match shard {
+        Some((i, k)) => plan.shard_parts(i, k),
+        None => 0..plan.parts(),
+    };
+    let todo = store.missing_parts(&plan, parts.clone());
+    let total_runs: u64 = parts
+        .clone()
+        .map(|k| plan.part_range(k).end - plan.part_range(k).start)
+        .sum();
+    let mut progress = Progress::new(
+        total_runs,
+        total_runs
+            - todo
+                .iter()
+                .map(|k| plan.part_range(*k).end - plan.part_range(*k).start)
+                .sum::<u64>(),
+    );
+    for k in todo {
+        let n = store.run_part(&plan, k).map_err(store_fail)?;
+        progress.advance(n);
+    }
+    progress.finish();
+    if let Some((i, k)) = shard {
+        let missing = store.missing_parts(&plan, 0..plan.parts()).len();
+        println!(
+            "shard {i}/{k} of result {} done in {:.1} s ({} parts still missing overall)",
+            plan.hash,
+            start.elapsed().as_secs_f64(),
+            missing
+        );
+        if missing == 0 {
+            println!("every shard is done: run `brink merge {}`", plan.hash);
+        }
+        return Ok(());
+    }
+    let m = store
+        .finalize(&plan, threads, start.elapsed().as_secs_f64(), &provenance())
+        .map_err(store_fail)?;
+    if quiet {
+        println!("{} {}", plan.hash, dir.display());
+        return Ok(());
+    }
+    println!(
+        "result {} in {} ({} runs, {} threads, {:.1} s)",
+        plan.hash,
+        dir.display(),
+        m.runs,
+        threads,
+        m.wall_seconds
+    );
+    if m.failed_runs > 0 {
+        println!(
+            "warning: {} runs failed; see the status and error columns of runs.parquet",
+            m.failed_runs
+        );
+    }
+    headline(store, &plan.hash, &m.reference_policy)
+}
+
+fn list_missing(store: &Store, exp: Experiment, k: u64) -> Res {
+    if k == 0 {
+        return Err(usage("--shards must be at least 1"));
+    }
+    let plan = Plan::new(exp);
+    for i in 0..k {
+        if !store
+            .missing_parts(&plan, plan.shard_parts(i, k))
+            .is_empty()
+            && !store.is_complete(&plan.hash)
+        {
+            println!("{i}");
+        }
+    }
+    Ok(())
+}
+
+struct Progress {
+    total: u64,
+    done: u64,
+    start_done: u64,
+    start: Instant,
+    tty: bool,
+}
+
+impl Progress {
+    fn new(total: u64, done: u64) -> Progress {
+        Progress {
+            total,
+            done,
+            start_done: done,
+            start: Instant::now(),
+            tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn advance(&mut self, n: u64) {
+        self.done += n;
+        if self.tty {
+            let rate =
+                (self.done - self.start_done) as f64 / self.start.elapsed().as_secs_f64().max(1e-9);
+            let eta = (self.total - self.done) as f64 / rate.max(1e-9);
+            eprint!(
+                "\r{} / {} runs  {:.0} runs/s  ETA {:.0} s   ",
+                self.done, self.total, rate, eta
+            );
+            let _ = std::io::stderr().flush();
+        }
+    }
+
+    fn finish(&self) {
+        let secs = self.start.elapsed().as_secs_f64();
+        let ran = self.done - self.start_done;
+        if self.tty {
+            eprintln!();
+        }
+        if self.start_done > 0 {
+            eprintln!(
+                "resumed: {} runs were already on disk; ran {} more in {:.1} s ({:.0} runs/s)",
+                self.start_done,
+                ran,
+                secs,
+                ran as f64 / secs.max(1e-9)
+            );
+        } else {
+            eprintln!(
+                "ran {} runs in {:.1} s ({:.0} runs/s)",
+                ran,
+                secs,
+                ran as f64 / secs.max(1e-9)
+            );
+        }
+    }
+}
+
+fn read_summary(store: &Store, hash: &str) -> Res<Vec<Vec<String>>> {
+    let path = store.dir(hash).join("summary.csv");
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| failed(format!("{}: {e}", path.display())))?;
+    Ok(text
+        .lines()
+        .map(|l| {
+            l.split(',')
+                .map(|s| s.trim_matches('"').to_string())
+                .collect()
+        })
+        .collect())
+}
+
+/// Prints the headline table from summary.csv.
+fn headline(store: &Store, hash: &str, reference: &str) -> Res {
+    let rows = read_summary(store, hash)?;
+    let Some(head) = rows.first() else {
+        return Err(failed("summary.csv is empty"));
+    };
+    let col = |name: &str| head.iter().position(|h| h == name);
+    let pct = |row: &Vec<String>, name: &str| {
+        col(name)
+            .and_then(|i| row.get(i))
+            .and_then(|v| v.parse::<f64>().ok())
+            .map(|x| 100.0 * x)
+    };
+    println!();
+    println!("Probability within the horizon, % [Wilson 95% interval]; paired difference vs {reference} in points:");
+    println!(
+        "{:<26} {:>24} {:>24} {:>22} {:>10}",
+        "policy", "deadly incident+", "major war+", "nuclear use", "warheads"
+    );
+    for row in &rows[1..] {
+        let cell = |r: Risk| {
+            let n = r.name();
+            match (
+                pct(row, &format!("p_{n}")),
+                pct(row, &format!("p_{n}_lo")),
+                pct(row, &format!("p_{n}_hi")),
+            ) {
+                (Some(p), Some(lo), Some(hi)) => format!("{p:5.1} [{lo:4.1}-{hi:4.1}]"),
+                _ => "-".into(),
+            }
+        };
+        let diff = |r: Risk| {
+            pct(row, &format!("diff_{}_vs_{reference}", r.name()))
+                .map(|d| format!(" {d:+5.1}"))
+                .unwrap_or_default()
+        };
+        let warheads = col("mean_warheads_end")
+            .and_then(|i| row.get(i))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN);
+        println!(
+            "{:<26} {:>24} {:>24} {:>22} {:>10.1}",
+            row[0],
+            cell(Risk::DeadlyIncident) + &diff(Risk::DeadlyIncident),
+            cell(Risk::War) + &diff(Risk::War),
+            cell(Risk::NuclearUse),
+            warheads
+        );
+    }
+    println!(
+        "\nFiles: {}/ (summary.csv, runs.parquet, monthly.parquet, charts/*.png)",
+        store.dir(hash).display()
+    );
+    Ok(())
+}
+
+fn plan_of(store: &Store, hash: &str) -> Res<Plan> {
+    let path = store.dir(hash).join("config.toml");
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| failed(format!("{}: {e}", path.display())))?;
+    let exp =
+        Experiment::parse(&text, &path.display().to_string()).map_err(|e| failed(e.to_string()))?;
+    let plan = Plan::new(exp);
+    if plan.hash != hash {
+        return Err(failed(format!(
+            "{}: hashes to {}, not to its folder's name {hash}: the config was edited, or was written by another model version",
+            path.display(),
+            plan.hash
+        )));
+    }
+    Ok(plan)
+}
+
+fn plot(store: &Store, prefix: &str) -> Res {
+    let hash = store.resolve(prefix).map_err(store_fail)?;
+    let plan = plan_of(store, &hash)?;
+    store.replot(&plan).map_err(store_fail)?;
+    println!(
+        "charts of {hash} redrawn in {}",
+        store.dir(&hash).join("charts").display()
+    );
+    Ok(())
+}
+
+fn merge(store: &Store, prefix: &str) -> Res {
+    let listing = store.list().map_err(store_fail)?;
+    let matches: Vec<String> = listing
+        .into_iter()
+        .map(|l| l.hash)
+        .filter(|h| h.starts_with(&prefix.to_ascii_lowercase()))
+        .collect();
+    let hash = match matches.len() {
+        0 => {
+            return Err(usage(format!(
+                "no result matches {prefix:?} in {}",
+                store.root().display()
+            )))
+        }
+        1 => matches[0].clone(),
+        _ => {
+            return Err(usage(format!(
+                "{prefix:?} is ambiguous: it matches {}",
+                matches.join(", ")
+            )))
+        }
+    };
+    if store.is_complete(&hash) {
+        println!("result {hash} is already complete");
+        return Ok(());
+    }
+    let start = Instant::now();
+    let plan = plan_of(store, &hash)?;
+    let threads = setup_threads(None)?;
+    let m = store
+        .finalize(&plan, threads, start.elapsed().as_secs_f64(), &provenance())
+        .map_err(store_fail)?;
+    println!(
+        "result {hash} merged from {} parts in {} ({} runs)",
+        plan.parts(),
+        store.dir(&hash).display(),
+        m.runs
+    );
+    headline(store, &hash, &m.reference_policy)
+}
+
+fn reproduce(store: &Store, prefix: &str, threads: Option<usize>) -> Res {
+    let hash = store.resolve(prefix).map_err(store_fail)?;
+    let stored = store.manifest(&hash).map_err(store_fail)?;
+    let mut problems = store.verify(&hash).map_err(store_fail)?;
+    let plan = plan_of(store, &hash)?;
+    let threads = setup_threads(threads)?;
+    let scratch_root: PathBuf = store
+        .root()
+        .join(format!(".reproduce-{hash}-{}", std::process::id()));
+    let scratch = Store::new(&scratch_root);
+    let start = Instant::now();
+    let result = (|| -> Result<brink_analysis::Manifest, StoreError> {
+        scratch.prepare(&plan)?;
+        for k in 0..plan.parts() {
+            scratch.run_part(&plan, k)?;
+        }
+        scratch.finalize(&plan, threads, start.elapsed().as_secs_f64(), &provenance())
+    })();
+    let _ = std::fs::remove_dir_all(&scratch_root);
+    let fresh = result.map_err(store_fail)?;
+    for (file, sum) in &stored.files {
+        match fresh.files.get(file) {
+            Some(s) if s == sum => {}
+            Some(_) => problems.push(format!("{file}: the re-run gives different bytes")),
+            None => problems.push(format!("{file}: the re-run does not produce it")),
+        }
+    }
+    for file in fresh
+        .files
+        .keys()
+        .filter(|f| !stored.files.contains_key(*f))
+    {
+        problems.push(format!(
+            "{file}: produced by the re-run but absent from the stored manifest"
+        ));
+    }
+    if problems.is_empty() {
+        println!(
+            "reproduced {hash}: all {} files identical ({} runs, {:.1} s)",
+            stored.files.len(),
+            fresh.runs,
+            start.elapsed().as_secs_f64()
+        );
+        Ok(())
+    } else {
+        problems.sort();
+        problems.dedup();
+        Err(failed(format!(
+            "result {hash} did not reproduce:\n  {}",
+            problems.join("\n  ")
+        )))
+    }
+}
+
+fn list(store: &Store) -> Res {
+    let all = store.list().map_err(store_fail)?;
+    if all.is_empty() {
+        println!("no results in {}", store.root().display());
+        return Ok(());
+    }
+    println!(
+        "{:<18} {:<24} {:>10} {:>8}  {}",
+        "hash", "name", "runs", "policies", "state"
+    );
+    for l in all {
+        match l.manifest {
+            Some(m) => println!("{:<18} {:<24} {:>10} {:>8}  complete", l.hash, m.name, m.runs, m.policies.len()),
+            None => println!("{:<18} {:<24} {:>10} {:>8}  incomplete ({} parts on disk; `brink sweep` resumes it)", l.hash, "-", "-", "-", l.parts_present),
+        }
+    }
+    Ok(())
+}
+
+fn show(store: &Store, prefix: &str) -> Res {
+    let hash = store.resolve(prefix).map_err(store_fail)?;
+    let m = store.manifest(&hash).map_err(store_fail)?;
+    println!("result      {hash}");
+    println!("experiment  {}", m.name);
+    println!(
+        "design      {} ({} scenarios x {} replications x {} policies = {} runs, {} months)",
+        m.design,
+        m.scenarios,
+        m.replications,
+        m.policies.len(),
+        m.runs,
+        m.horizon_months
+    );
+    println!("model       {}", m.model_version);
+    println!(
+        "built from  brink {} commit {} with {}",
+        m.provenance.brink_version, m.provenance.git_commit, m.provenance.rustc
+    );
+    println!(
+        "ran on      {} threads in {:.1} s; {} failed runs",
+        m.threads, m.wall_seconds, m.failed_runs
+    );
+    let bad = store.verify(&hash).map_err(store_fail)?;
+    if bad.is_empty() {
+        println!(
+            "files       {} files, checksums match the manifest",
+            m.files.len()
+        );
+    } else {
+        println!(
+            "files       {} of {} files differ from the manifest:\n  {}",
+            bad.len(),
+            m.files.len(),
+            bad.join("\n  ")
+        );
+    }
+    headline(store, &hash, &m.reference_policy)?;
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(failed(format!(
+            "result {hash} has files that differ from its manifest"
+        )))
+    }
+}
+
+fn validate(path: &Path) -> Res {
+    let exp = load(Some(path))?;
+    let plan = Plan::new(exp);
+    println!(
+        "{}: ok; hash {}; {} scenarios x {} replications x {} policies = {} runs of {} months",
+        path.display(),
+        plan.hash,
+        plan.design().len(),
+        plan.exp.replications,
+        plan.exp.policies.len(),
+        plan.runs(),
+        plan.exp.horizon
+    );
+    check_size(&plan, false)
+}
+
+fn policies(levers: bool) {
+    for p in Policy::builtin() {
+        println!("{:<26} {}", p.name(), p.summary());
+        if levers {
+            for l in Lever::ALL {
+                println!("    {:<16} {:.2}  {}", l.name(), p.get(*l), l.doc());
+            }
+        }
+    }
+}
+
+fn params() {
+    println!(
+        "{:<26} {:>10} {:>18} {:<11} source",
+        "parameter", "default", "range", "group"
+    );
+    for p in Param::ALL {
+        let s = p.spec();
+        println!(
+            "{:<26} {:>10} {:>18} {:<11} {}",
+            s.name,
+            s.default,
+            format!("[{}, {}]", s.min, s.max),
+            s.group,
+            s.source
+        );
+    }
+}
+
+fn run_one(config: Option<&Path>, policy: &str, seed: u64, months: Option<u32>, json: bool) -> Res {
+    let exp = load(config)?;
+    let pol = exp
+        .policies
+        .iter()
+        .find(|p| p.name() == policy)
+        .cloned()
+        .or_else(|| Policy::builtin_named(policy))
+        .ok_or_else(|| {
+            let names: Vec<String> = Policy::builtin()
+                .iter()
+                .map(|p| p.name().to_string())
+                .collect();
+            let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+            usage(format!(
+                "--policy: unknown policy {policy:?}{}; known: {}",
+                brink_sweep::experiment::suggest(policy, &refs),
+                names.join(", ")
+            ))
+        })?;
+    let horizon = months.unwrap_or(exp.horizon);
+    if horizon == 0 || horizon > 1200 {
+        return Err(usage(format!("--months {horizon}: expected 1 to 1200")));
+    }
+    let spec = RunSpec {
+        policy: &pol,
+        election_target: exp.election_target.as_ref(),
+        params: &exp.params,
+        horizon,
+    };
+    let mut trace = Trace::default();
+    let o = run_observed(&spec, seed, &mut trace);
+    let mut out = std::io::stdout().lock();
+    let w = |out: &mut std::io::StdoutLock, s: String| {
+        writeln!(out, "{s}").map_err(|e| failed(format!("stdout: {e}")))
+    };
+    if json {
+        for m in &trace.months {
+            w(
+                &mut out,
+                serde_json::to_string(m).map_err(|e| failed(e.to_string()))?,
+            )?;
+        }
+        w(&mut out, serde_json::json!({ "outcome": o }).to_string())?;
+    } else {
+        w(
+            &mut out,
+            format!(
+                "policy {} · seed {seed} · {horizon} months · model defaults{}\n",
+                pol.name(),
+                if config.is_some() {
+                    " with the file's [model]"
+                } else {
+                    ""
+                }
+            ),
+        )?;
+        for m in &trace.months {
+            write!(out, "{m}").map_err(|e| failed(format!("stdout: {e}")))?;
+        }
+        w(
+            &mut out,
+            format!(
+                "\noutcome: {} after {} months; highest rung {}; {} missiles, {} nuclear tests; warheads {}; score {}",
+                o.status.name(),
+                o.months,
+                o.max_rung.name(),
+                o.missile_tests,
+                o.nuclear_tests,
+                o.warheads_end,
+                o.escalation_score
+            ),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! The six actors. Each owns its state, reads only its inbox and last month's public
+//! [`World`], and draws from its own random stream, so the order in which actors are stored
+//! or stepped cannot change a run.
+
+mod china;
+mod dprk;
+mod iaea;
+mod rok;
+mod unsc;
+mod us;
+
+pub use china::China;
+pub use dprk::Dprk;
+pub use iaea::Iaea;
+pub use rok::Rok;
+pub use unsc::Unsc;
+pub use us::Us;
+
+use crate::message::{ActorId, Envelope, Msg};
+use crate::params::Params;
+use crate::world::World;
+use crate::SimRng;
+use rand::Rng as _;
+
+/// What an actor may look at when it decides.
+pub struct Ctx<'a> {
+    /// The month being decided.
+    pub month: u32,
+    /// Last month's public world.
+    pub world: &'a World,
+    /// Behaviour parameters.
+    pub params: &'a Params,
+    me: ActorId,
+    delivered: &'a [Envelope],
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(
+        month: u32,
+        world: &'a World,
+        params: &'a Params,
+        me: ActorId,
+        delivered: &'a [Envelope],
+    ) -> Self {
+        Ctx {
+            month,
+            world,
+            params,
+            me,
+            delivered,
+        }
+    }
+
+    /// The messages addressed to this actor, in delivery order, with their senders.
+    pub fn inbox(&self) -> impl Iterator<Item = (ActorId, &'a Msg)> + '_ {
+        let me = self.me;
+        self.delivered
+            .iter()
+            .filter(move |e| e.to.has(me))
+            .map(|e| (e.from, &e.msg))
+    }
+}
+
+/// True with probability `p` (clamped to [0, 1]).
+#[inline]
+pub(crate) fn chance(rng: &mut SimRng, p: f64) -> bool {
+    rng.random::<f64>() < p
+}
+
+/// `x` rounded down or up at random so that its expectation is `x` (x >= 0).
+#[inline]
+pub(crate) fn stochastic_round(rng: &mut SimRng, x: f64) -> u32 {
+    let whole = x.floor();
+    whole as u32 + u32::from(chance(rng, x - whole))
+}
+
+/// Clamps to [0, 1].
+#[inline]
+pub(crate) fn unit(x: f64) -> f64 {
+    x.clamp(0.0, 1.0)
+}

@@ -1,0 +1,366 @@
+//! The monthly loop: step every actor on last month's world, deliver messages at the month
+//! boundary in a canonical order, publish the new world, record the outcome.
+
+use crate::actors::{China, Ctx, Dprk, Iaea, Rok, Unsc, Us};
+use crate::ladder::{Rung, KEY_RUNGS};
+use crate::message::{ActorId, Envelope, Msg, Outbox};
+use crate::params::{Param as P, Params};
+use crate::policy::Policy;
+use crate::world::World;
+use crate::SimRng;
+use rand::SeedableRng;
+use serde::Serialize;
+
+/// What one run needs besides its seed.
+#[derive(Clone, Copy, Debug)]
+pub struct RunSpec<'a> {
+    /// The US policy at month 0.
+    pub policy: &'a Policy,
+    /// The policy an election may switch to (with probability `election_switch`).
+    pub election_target: Option<&'a Policy>,
+    /// Behaviour and initial-state parameters.
+    pub params: &'a Params,
+    /// Months to simulate.
+    pub horizon: u32,
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Status {
+    /// Ran to the horizon.
+    Completed,
+    /// Stopped at the first nuclear use.
+    NuclearUse,
+}
+
+impl Status {
+    /// Name used in output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Completed => "completed",
+            Status::NuclearUse => "nuclear_use",
+        }
+    }
+}
+
+/// Everything recorded of one run (one row of `runs.parquet`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunOutcome {
+    /// How it ended.
+    pub status: Status,
+    /// Months simulated.
+    pub months: u32,
+    /// Highest rung reached.
+    pub max_rung: Rung,
+    /// Month (0-based) each rung was first reached, by rung index.
+    pub first_month: [Option<u32>; 10],
+    /// Missiles launched.
+    pub missile_tests: u32,
+    /// Long-range or satellite launches (months with one).
+    pub long_range_launches: u32,
+    /// Nuclear tests.
+    pub nuclear_tests: u32,
+    /// Assembled warheads at the end.
+    pub warheads_end: u32,
+    /// Unassembled fissile material at the end, kg.
+    pub fissile_kg_end: f64,
+    /// Month of the first nuclear accident.
+    pub accident_month: Option<u32>,
+    /// Month of the first onward transfer of material.
+    pub transfer_month: Option<u32>,
+    /// US-ROK alliance cohesion at the end.
+    pub cohesion_end: f64,
+    /// DPRK trust in the US at the end.
+    pub trust_end: f64,
+    /// Sanctions level at the end.
+    pub sanctions_end: f64,
+    /// Months with IAEA access.
+    pub iaea_months: u32,
+    /// Deals agreed.
+    pub deals: u32,
+    /// Months with a deal in force.
+    pub deal_months: u32,
+    /// US strikes.
+    pub strikes: u32,
+    /// Elections that switched the policy.
+    pub policy_switches: u32,
+    /// Sum of the monthly escalation scores (Rivera et al. 2024 points).
+    pub escalation_score: i64,
+}
+
+impl RunOutcome {
+    /// Month the run first reached `rung`, if it did.
+    pub fn first(&self, rung: Rung) -> Option<u32> {
+        self.first_month[rung as usize]
+    }
+
+    /// Month of the first escalation to a key rung at or above `rung`.
+    pub fn first_at_or_above(&self, rung: Rung) -> Option<u32> {
+        self.first_month[rung as usize..]
+            .iter()
+            .flatten()
+            .min()
+            .copied()
+    }
+}
+
+/// One month as an observer sees it.
+#[derive(Debug)]
+pub struct MonthLog<'a> {
+    /// The month (0-based).
+    pub month: u32,
+    /// Every message sent this month, in canonical order.
+    pub messages: &'a [Envelope],
+    /// The public world at the end of the month.
+    pub world: &'a World,
+    /// Escalation score of the month.
+    pub score: i32,
+    /// Missiles launched this month.
+    pub missiles: u32,
+    /// Nuclear tests this month.
+    pub nuclear_tests: u32,
+    /// DPRK trust in the US at the end of the month.
+    pub trust: f64,
+}
+
+/// Sees every month of a run: traces, per-month aggregates.
+pub trait Observer {
+    /// Called once per month after messages are sent and the world is published.
+    fn month(&mut self, log: &MonthLog);
+}
+
+impl Observer for () {
+    #[inline]
+    fn month(&mut self, _: &MonthLog) {}
+}
+
+/// Runs one simulation with no observer.
+pub fn run(spec: &RunSpec, seed: u64) -> RunOutcome {
+    Simulation::new(spec, seed, ActorId::ALL).run(&mut ())
+}
+
+/// Runs one simulation, calling `obs` every month.
+pub fn run_observed(spec: &RunSpec, seed: u64, obs: &mut impl Observer) -> RunOutcome {
+    Simulation::new(spec, seed, ActorId::ALL).run(obs)
+}
+
+/// Runs one simulation stepping the actors in `order` (any permutation gives the same run).
+#[doc(hidden)]
+pub fn run_in_order(
+    spec: &RunSpec,
+    seed: u64,
+    order: [ActorId; 6],
+    obs: &mut impl Observer,
+) -> RunOutcome {
+    Simulation::new(spec, seed, order).run(obs)
+}
+
+/// The random stream of one actor in one run: named algorithm (Xoshiro256++), seeded from the
+/// run's seed and the actor's identity, never from the clock or the thread.
+pub fn actor_rng(seed: u64, actor: ActorId) -> SimRng {
+    SimRng::seed_from_u64(splitmix64(seed ^ splitmix64(actor as u64 + 1)))
+}
+
+/// SplitMix64 finaliser: a bijective mix of 64 bits.
+pub fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+struct Simulation<'a> {
+    spec: &'a RunSpec<'a>,
+    us: Us,
+    dprk: Dprk,
+    rok: Rok,
+    china: China,
+    unsc: Unsc,
+    iaea: Iaea,
+    rngs: [SimRng; 6],
+    order: [ActorId; 6],
+    world: World,
+    inbox: Vec<Envelope>,
+    outbox: Vec<Envelope>,
+    out: RunOutcome,
+}
+
+impl<'a> Simulation<'a> {
+    fn new(spec: &'a RunSpec<'a>, seed: u64, order: [ActorId; 6]) -> Self {
+        let p = spec.params;
+        let us = Us::new(spec.policy.clone(), spec.election_target.cloned());
+        let (dprk, rok, china, unsc, iaea) = (
+            Dprk::new(p),
+            Rok::new(p),
+            China::new(p),
+            Unsc::new(p),
+            Iaea::default(),
+        );
+        let world = World {
+            month: 0,
+            rung: Rung::Calm,
+            tension: Rung::Calm,
+            alert: 0.0,
+            at_war: false,
+            us: us.public(),
+            dprk: dprk.public(),
+            rok: rok.public(),
+            china: china.public(),
+            unsc: unsc.public(),
+            iaea: iaea.public(),
+        };
+        let out = RunOutcome {
+            status: Status::Completed,
+            months: 0,
+            max_rung: Rung::Calm,
+            first_month: [None; 10],
+            missile_tests: 0,
+            long_range_launches: 0,
+            nuclear_tests: 0,
+            warheads_end: dprk.warheads,
+            fissile_kg_end: dprk.fissile_kg,
+            accident_month: None,
+            transfer_month: None,
+            cohesion_end: rok.cohesion,
+            trust_end: dprk.trust,
+            sanctions_end: unsc.sanctions,
+            iaea_months: 0,
+            deals: 0,
+            deal_months: 0,
+            strikes: 0,
+            policy_switches: 0,
+            escalation_score: 0,
+        };
+        Simulation {
+            spec,
+            us,
+            dprk,
+            rok,
+            china,
+            unsc,
+            iaea,
+            rngs: ActorId::ALL.map(|a| actor_rng(seed, a)),
+            order,
+            world,
+            inbox: Vec::with_capacity(32),
+            outbox: Vec::with_capacity(32),
+            out,
+        }
+    }
+
+    fn run(mut self, obs: &mut impl Observer) -> RunOutcome {
+        for month in 0..self.spec.horizon {
+            self.step(month);
+            let (score, missiles, nuclear_tests) = self.record(month);
+            obs.month(&MonthLog {
+                month,
+                messages: &self.outbox,
+                world: &self.world,
+                score,
+                missiles,
+                nuclear_tests,
+                trust: self.dprk.trust,
+            });
+            std::mem::swap(&mut self.inbox, &mut self.outbox);
+            if self.out.status == Status::NuclearUse {
+                break;
+            }
+        }
+        self.finish()
+    }
+
+    fn step(&mut self, month: u32) {
+        self.outbox.clear();
+        for id in self.order {
+            let cx = Ctx::new(month, &self.world, self.spec.params, id, &self.inbox);
+            let mut out = Outbox::new(id, &mut self.outbox);
+            let rng = &mut self.rngs[id as usize];
+            match id {
+                ActorId::Us => self.us.step(&cx, rng, &mut out),
+                ActorId::Dprk => self.dprk.step(&cx, rng, &mut out),
+                ActorId::Rok => self.rok.step(&cx, rng, &mut out),
+                ActorId::China => self.china.step(&cx, rng, &mut out),
+                ActorId::Unsc => self.unsc.step(&cx, rng, &mut out),
+                ActorId::Iaea => self.iaea.step(&cx, rng, &mut out),
+            }
+        }
+        // Canonical delivery order: by sender, then in the order each sender sent.
+        self.outbox.sort_by_key(|e| e.from);
+        self.publish(month);
+    }
+
+    fn publish(&mut self, month: u32) {
+        let w = &mut self.world;
+        let rung = self
+            .outbox
+            .iter()
+            .map(|e| e.msg.rung())
+            .max()
+            .unwrap_or(Rung::Calm);
+        w.month = month;
+        w.tension = rung.max(Rung::from_index((w.tension as u8).saturating_sub(1)));
+        w.rung = rung;
+        w.alert = (w.alert * self.spec.params[P::AlertDecay]).max(rung as u8 as f64 / 9.0);
+        for e in &self.outbox {
+            match e.msg {
+                Msg::WarBegins => w.at_war = true,
+                Msg::Ceasefire => w.at_war = false,
+                _ => {}
+            }
+        }
+        w.us = self.us.public();
+        w.dprk = self.dprk.public();
+        w.rok = self.rok.public();
+        w.china = self.china.public();
+        w.unsc = self.unsc.public();
+        w.iaea = self.iaea.public();
+    }
+
+    fn record(&mut self, month: u32) -> (i32, u32, u32) {
+        let o = &mut self.out;
+        let (mut score, mut missiles, mut nuclear) = (0i32, 0u32, 0u32);
+        for e in &self.outbox {
+            score += e.msg.category().points();
+            let r = e.msg.rung() as usize;
+            o.first_month[r].get_or_insert(month);
+            match e.msg {
+                Msg::MissileTest { count, long_range } => {
+                    missiles += count as u32;
+                    o.long_range_launches += u32::from(long_range);
+                }
+                Msg::NuclearTest => nuclear += 1,
+                Msg::NuclearAccident => {
+                    o.accident_month.get_or_insert(month);
+                }
+                Msg::MaterialTransferred => {
+                    o.transfer_month.get_or_insert(month);
+                }
+                Msg::DealAgreed(_) => o.deals += 1,
+                Msg::Strike => o.strikes += 1,
+                Msg::PolicyChanged => o.policy_switches += 1,
+                Msg::NuclearUse => o.status = Status::NuclearUse,
+                _ => {}
+            }
+        }
+        o.max_rung = o.max_rung.max(self.world.rung);
+        o.missile_tests += missiles;
+        o.nuclear_tests += nuclear;
+        o.iaea_months += u32::from(self.world.iaea.access);
+        o.deal_months += u32::from(self.world.dprk.deal.is_some());
+        o.escalation_score += score as i64;
+        o.months = month + 1;
+        (score, missiles, nuclear)
+    }
+
+    fn finish(mut self) -> RunOutcome {
+        let o = &mut self.out;
+        o.first_month[Rung::Calm as usize] = Some(0);
+        o.warheads_end = self.dprk.warheads;
+        o.fissile_kg_end = self.dprk.fissile_kg;
+        o.cohesion_end = self.rok.cohesion;
+        o.trust_end = self.dprk.trust;
+        o.sanctions_end = self.unsc.sanctions;
+        let _ = KEY_RUNGS;
+        self.out
+    }
+}

@@ -1,0 +1,86 @@
+//! The public world: a read-only snapshot of last month that every actor may read.
+
+use crate::ladder::Rung;
+use crate::message::Terms;
+use serde::Serialize;
+
+/// Public facts at the end of a month. Actors read last month's snapshot, never each other.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct World {
+    /// Month index (0-based) this snapshot describes.
+    pub month: u32,
+    /// Highest rung of any action last month.
+    pub rung: Rung,
+    /// Crisis level: last month's rung or the one before, decaying one rung a month.
+    pub tension: Rung,
+    /// Military alert level, 0..1.
+    pub alert: f64,
+    /// Whether a major war is under way.
+    pub at_war: bool,
+    /// US public posture.
+    pub us: UsPublic,
+    /// DPRK public facts.
+    pub dprk: DprkPublic,
+    /// ROK public facts.
+    pub rok: RokPublic,
+    /// China's public facts.
+    pub china: ChinaPublic,
+    /// UNSC public facts.
+    pub unsc: UnscPublic,
+    /// IAEA public facts.
+    pub iaea: IaeaPublic,
+}
+
+/// What everyone can see of the US.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UsPublic {
+    /// Index of the policy in force in the run's policy list (0: the run's policy).
+    pub policy_index: u8,
+    /// Hard-line-ness of the policy in force, 0..1.
+    pub hardness: f64,
+}
+
+/// What everyone can see of DPRK (estimates that open sources publish).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DprkPublic {
+    /// Assembled warheads.
+    pub warheads: u32,
+    /// Whether talks are under way.
+    pub in_talks: bool,
+    /// The deal in force, if any.
+    pub deal: Option<Terms>,
+}
+
+/// What everyone can see of the ROK.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RokPublic {
+    /// Alliance cohesion with the US, 0..1.
+    pub cohesion: f64,
+    /// Seoul's engagement preference, 0..1.
+    pub engagement: f64,
+}
+
+/// What everyone can see of China.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChinaPublic {
+    /// Sanctions enforcement, 0..1 (1 - leakage).
+    pub enforcement: f64,
+}
+
+/// What everyone can see of the UNSC.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnscPublic {
+    /// Sanctions level, 0..1.
+    pub sanctions: f64,
+}
+
+/// What everyone can see of the IAEA.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IaeaPublic {
+    /// Whether inspectors have access.
+    pub access: bool,
+    /// Verification confidence, 0..1.
+    pub confidence: f64,
+    /// Safety measures in place, 0..1.
+    pub safety: f64,
+}

@@ -1,0 +1,874 @@
+//! Experiment files: parsing, complete validation, the canonical form and its hash.
+//!
+//! An experiment file is TOML layered over the compiled-in default (`configs/default.toml`).
+//! Every problem is reported at once, each with file:line:column, the field, what is wrong and
+//! what would be valid; misspelled keys get the nearest valid key.
+
+use brink_core::{Lever, Param, Params, Policy, MODEL_VERSION};
+use std::fmt;
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// The default experiment, compiled in.
+pub const DEFAULT_TOML: &str = include_str!("../../../configs/default.toml");
+
+/// Largest experiment accepted without `force`.
+pub const MAX_RUNS: u64 = 2_000_000_000;
+
+/// How scenarios (points in the space of uncertain parameters) are chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// No uncertain parameters varied: one scenario at the fixed values.
+    Fixed,
+    /// Independent uniform draws.
+    MonteCarlo,
+    /// Latin hypercube: one draw in each of `samples` strata of every parameter.
+    LatinHypercube,
+    /// Full factorial grid with `levels` evenly spaced values per parameter.
+    Grid,
+    /// Saltelli's scheme for Sobol indices: matrices A, B and the d matrices A_B^(i).
+    Sobol,
+}
+
+impl Method {
+    /// Name in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Fixed => "fixed",
+            Method::MonteCarlo => "monte_carlo",
+            Method::LatinHypercube => "latin_hypercube",
+            Method::Grid => "grid",
+            Method::Sobol => "sobol",
+        }
+    }
+
+    const ALL: [Method; 5] = [
+        Method::Fixed,
+        Method::MonteCarlo,
+        Method::LatinHypercube,
+        Method::Grid,
+        Method::Sobol,
+    ];
+}
+
+/// An uncertain parameter and its range (uniform).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Uncertain {
+    /// The parameter.
+    pub param: Param,
+    /// Lowest value.
+    pub low: f64,
+    /// Highest value.
+    pub high: f64,
+}
+
+/// A validated experiment with every default applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Experiment {
+    /// Short name.
+    pub name: String,
+    /// What it asks.
+    pub description: String,
+    /// Months per run.
+    pub horizon: u32,
+    /// Replications per scenario and policy.
+    pub replications: u32,
+    /// Master seed.
+    pub seed: u64,
+    /// Policies compared, in order.
+    pub policies: Vec<Policy>,
+    /// Index in `policies` of the reference for paired comparisons.
+    pub reference: usize,
+    /// Design method.
+    pub method: Method,
+    /// Samples (Monte Carlo, Latin hypercube, Sobol base size).
+    pub samples: u32,
+    /// Levels per parameter (grid).
+    pub levels: u32,
+    /// Policy an election may switch to.
+    pub election_target: Option<Policy>,
+    /// Parameter values (uncertain ones are replaced per scenario).
+    pub params: Params,
+    /// Uncertain parameters, in the order given by [`Param::ALL`].
+    pub uncertain: Vec<Uncertain>,
+}
+
+/// One problem in an experiment file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// File name as given.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Dotted field name.
+    pub field: String,
+    /// What is wrong and what would be valid.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.file, self.line, self.column, self.field, self.message
+        )
+    }
+}
+
+/// Every problem found in an experiment file.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub struct ConfigError {
+    /// The problems, in file order.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        writeln!(
+            f,
+            "{} problem{} in the experiment file:",
+            n,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            writeln!(f, "  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Experiment {
+    /// The compiled-in default experiment.
+    pub fn default_experiment() -> Experiment {
+        Experiment::parse(DEFAULT_TOML, "<default>")
+            .expect("the embedded default experiment is valid")
+    }
+
+    /// Parses and validates an experiment file layered over the default.
+    pub fn parse(text: &str, file: &str) -> Result<Experiment, ConfigError> {
+        let mut cx = Checker {
+            file,
+            text,
+            problems: Vec::new(),
+        };
+        let exp = cx.experiment();
+        if cx.problems.is_empty() {
+            Ok(exp)
+        } else {
+            cx.problems.sort_by_key(|p| (p.line, p.column));
+            Err(ConfigError {
+                problems: cx.problems,
+            })
+        }
+    }
+
+    /// Number of scenarios the design produces.
+    pub fn scenarios(&self) -> u64 {
+        let d = self.uncertain.len() as u64;
+        match self.method {
+            Method::Fixed => 1,
+            Method::MonteCarlo | Method::LatinHypercube => self.samples as u64,
+            Method::Grid => (self.levels as u64).saturating_pow(d as u32),
+            Method::Sobol => self.samples as u64 * (d + 2),
+        }
+    }
+
+    /// Total number of runs: scenarios x replications x policies.
+    pub fn runs(&self) -> u64 {
+        self.scenarios()
+            .saturating_mul(self.replications as u64)
+            .saturating_mul(self.policies.len() as u64)
+    }
+
+    /// The canonical serialization: defaults applied, keys in a fixed order, numbers in their
+    /// shortest round-trip form. Equivalent files give the same bytes.
+    pub fn canonical(&self) -> String {
+        let mut s = String::new();
+        s.push_str("# Canonical experiment written by brink. `brink sweep` on this file reproduces the result.\n");
+        s.push_str(&format!("# model = {MODEL_VERSION:?}\n\n[experiment]\n"));
+        s.push_str(&format!("name = {:?}\n", self.name));
+        s.push_str(&format!("description = {:?}\n", self.description));
+        s.push_str(&format!("horizon_months = {}\n", self.horizon));
+        s.push_str(&format!("replications = {}\n", self.replications));
+        s.push_str(&format!("seed = {}\n", self.seed));
+        let names: Vec<String> = self
+            .policies
+            .iter()
+            .map(|p| format!("{:?}", p.name()))
+            .collect();
+        s.push_str(&format!("policies = [{}]\n", names.join(", ")));
+        s.push_str(&format!(
+            "reference_policy = {:?}\n",
+            self.policies[self.reference].name()
+        ));
+        s.push_str(&format!(
+            "\n[design]\nmethod = {:?}\nsamples = {}\nlevels = {}\n",
+            self.method.name(),
+            self.samples,
+            self.levels
+        ));
+        if let Some(t) = &self.election_target {
+            s.push_str(&format!("\n[election]\nswitch_to = {:?}\n", t.name()));
+        }
+        s.push_str("\n[model]\n");
+        for p in Param::ALL {
+            if !self.uncertain.iter().any(|u| u.param == *p) {
+                s.push_str(&format!("{} = {:?}\n", p.name(), self.params.get(*p)));
+            }
+        }
+        s.push_str("\n[uncertain]\n");
+        for u in &self.uncertain {
+            s.push_str(&format!(
+                "{} = {{ low = {:?}, high = {:?} }}\n",
+                u.param.name(),
+                u.low,
+                u.high
+            ));
+        }
+        let mut all: Vec<&Policy> = self.policies.iter().collect();
+        if let Some(t) = &self.election_target {
+            if !all.iter().any(|p| p.name() == t.name()) {
+                all.push(t);
+            }
+        }
+        for pol in all {
+            s.push_str(&format!(
+                "\n[policies.{}]\nsummary = {:?}\n",
+                pol.name(),
+                pol.summary()
+            ));
+            for l in Lever::ALL {
+                s.push_str(&format!("{} = {:?}\n", l.name(), pol.get(*l)));
+            }
+        }
+        s
+    }
+
+    /// The result hash: BLAKE3 of the canonical form and the model version, in hex.
+    pub fn hash(&self) -> String {
+        let mut h = blake3::Hasher::new();
+        h.update(MODEL_VERSION.as_bytes());
+        h.update(b"\0");
+        h.update(self.canonical().as_bytes());
+        h.finalize().to_hex()[..16].to_string()
+    }
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+type Table<'i> = DeTable<'i>;
+
+const TOP_KEYS: &[&str] = &[
+    "experiment",
+    "design",
+    "election",
+    "model",
+    "uncertain",
+    "policies",
+];
+const EXPERIMENT_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "horizon_months",
+    "replications",
+    "seed",
+    "policies",
+    "reference_policy",
+];
+const DESIGN_KEYS: &[&str] = &["method", "samples", "levels"];
+const ELECTION_KEYS: &[&str] = &["switch_to"];
+const RANGE_KEYS: &[&str] = &["low", "high"];
+
+impl<'a> Checker<'a> {
+    fn problem(&mut self, span: Range<usize>, field: &str, message: String) {
+        let before = &self.text[..span.start.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.chars().rev().take_while(|c| *c != '\n').count() + 1;
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            line,
+            column,
+            field: field.to_string(),
+            message,
+        });
+    }
+
+    fn experiment(&mut self) -> Experiment {
+        let mut exp = base_experiment();
+        if self.text.as_bytes().contains(&0) || std::str::from_utf8(self.text.as_bytes()).is_err() {
+            self.problem(0..0, "(file)", "not a text file: it holds NUL bytes".into());
+            return exp;
+        }
+        let doc = match DeTable::parse(self.text) {
+            Ok(d) => d,
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                let msg = e.message().trim().replace('\n', " ");
+                self.problem(span, "(syntax)", format!("invalid TOML: {msg}"));
+                return exp;
+            }
+        };
+        let root = doc.get_ref();
+        if root.is_empty() {
+            self.problem(0..0, "(file)", "the file is empty: give at least [experiment] with policies, or run `brink sweep` without a file for the default".into());
+        }
+        self.unknown_keys(root, "", TOP_KEYS);
+        // User policies first: the experiment's policy list may name them.
+        let mut user: Vec<Policy> = Vec::new();
+        if let Some(t) = self.table(root, "policies", "policies") {
+            for (k, v) in t.iter() {
+                let field = format!("policies.{}", k.get_ref());
+                if let Some(p) = self.user_policy(k.get_ref(), v, &field, &user) {
+                    user.push(p);
+                }
+            }
+        }
+        let known = |name: &str, user: &[Policy]| {
+            user.iter()
+                .find(|p| p.name() == name)
+                .cloned()
+                .or_else(|| Policy::builtin_named(name))
+        };
+        if let Some(t) = self.table(root, "experiment", "experiment") {
+            self.unknown_keys(t, "experiment", EXPERIMENT_KEYS);
+            if let Some(s) = self.string(t, "name", "experiment.name") {
+                exp.name = s;
+            }
+            if let Some(s) = self.string(t, "description", "experiment.description") {
+                exp.description = s;
+            }
+            if let Some(n) = self.int(t, "horizon_months", "experiment.horizon_months", 1, 1200) {
+                exp.horizon = n as u32;
+            }
+            if let Some(n) = self.int(
+                t,
+                "replications",
+                "experiment.replications",
+                1,
+                1_000_000_000,
+            ) {
+                exp.replications = n as u32;
+            }
+            if let Some(n) = self.int(t, "seed", "experiment.seed", 0, i64::MAX) {
+                exp.seed = n as u64;
+            }
+            if let Some(v) = t.get("policies") {
+                self.policy_list(v, &mut exp, &user, &known);
+            } else {
+                exp.policies = exp
+                    .policies
+                    .iter()
+                    .map(|p| known(p.name(), &user).unwrap_or_else(|| p.clone()))
+                    .collect();
+            }
+            if let Some(v) = t.get("reference_policy") {
+                match v.get_ref().as_str() {
+                    Some(name) => match exp.policies.iter().position(|p| p.name() == name) {
+                        Some(i) => exp.reference = i,
+                        None => self.problem(
+                            v.span(),
+                            "experiment.reference_policy",
+                            format!("{name:?} is not among experiment.policies"),
+                        ),
+                    },
+                    None => self.wrong_type(
+                        v,
+                        "experiment.reference_policy",
+                        "a string naming one of experiment.policies",
+                    ),
+                }
+            } else {
+                exp.reference = exp
+                    .policies
+                    .iter()
+                    .position(|p| p.name() == brink_core::OPED_POLICY)
+                    .unwrap_or(0);
+            }
+        } else {
+            exp.policies = exp
+                .policies
+                .iter()
+                .map(|p| known(p.name(), &user).unwrap_or_else(|| p.clone()))
+                .collect();
+        }
+        if let Some(t) = self.table(root, "election", "election") {
+            self.unknown_keys(t, "election", ELECTION_KEYS);
+            if let Some(v) = t.get("switch_to") {
+                match v.get_ref().as_str() {
+                    Some(name) => match known(name, &user) {
+                        Some(p) => exp.election_target = Some(p),
+                        None => self.unknown_policy(v.span(), "election.switch_to", name, &user),
+                    },
+                    None => self.wrong_type(v, "election.switch_to", "a policy name"),
+                }
+            }
+        }
+        if let Some(t) = self.table(root, "model", "model") {
+            for (k, v) in t.iter() {
+                let field = format!("model.{}", k.get_ref());
+                let Some(param) = self.param_key(k, &field) else {
+                    continue;
+                };
+                if let Some(x) = self.number(v, &field) {
+                    if let Err(e) = exp.params.set(param, x) {
+                        let s = param.spec();
+                        self.problem(
+                            v.span(),
+                            &field,
+                            format!(
+                                "{} is outside the valid range [{}, {}]",
+                                e.value, s.min, s.max
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(t) = self.table(root, "uncertain", "uncertain") {
+            for (k, v) in t.iter() {
+                let field = format!("uncertain.{}", k.get_ref());
+                let Some(param) = self.param_key(k, &field) else {
+                    continue;
+                };
+                if let Some(u) = self.range(param, v, &field) {
+                    exp.uncertain.push(u);
+                }
+            }
+            exp.uncertain.sort_by_key(|u| u.param);
+        }
+        let design_span = self.design(root, &mut exp);
+        if exp.method != Method::Fixed && exp.uncertain.is_empty() {
+            self.problem(
+                design_span.clone(),
+                "design.method",
+                format!(
+                    "{:?} needs at least one parameter under [uncertain]; use \"fixed\" for none",
+                    exp.method.name()
+                ),
+            );
+        }
+        if exp.method == Method::Fixed && !exp.uncertain.is_empty() {
+            self.problem(design_span, "design.method", "\"fixed\" varies nothing, but [uncertain] lists parameters: choose monte_carlo, latin_hypercube, grid or sobol".into());
+        }
+        let elections = exp.params[Param::ElectionSwitch] > 0.0
+            || exp
+                .uncertain
+                .iter()
+                .any(|u| u.param == Param::ElectionSwitch && u.high > 0.0);
+        if elections && exp.election_target.is_none() {
+            self.problem(
+                0..0,
+                "election.switch_to",
+                "election_switch > 0 needs [election] switch_to = \"<policy>\"".into(),
+            );
+        }
+        exp
+    }
+
+    fn design(&mut self, root: &Table, exp: &mut Experiment) -> Range<usize> {
+        let Some(v) = root.get("design") else {
+            return 0..0;
+        };
+        let span = v.span();
+        let Some(t) = self.table(root, "design", "design") else {
+            return span;
+        };
+        self.unknown_keys(t, "design", DESIGN_KEYS);
+        let mut span = span;
+        if let Some(m) = t.get("method") {
+            span = m.span();
+            match m.get_ref().as_str() {
+                Some(name) => match Method::ALL.iter().find(|x| x.name() == name) {
+                    Some(x) => exp.method = *x,
+                    None => {
+                        let names: Vec<&str> = Method::ALL.iter().map(|x| x.name()).collect();
+                        self.problem(
+                            m.span(),
+                            "design.method",
+                            format!(
+                                "unknown method {name:?}{}; valid: {}",
+                                suggest(name, &names),
+                                names.join(", ")
+                            ),
+                        )
+                    }
+                },
+                None => self.wrong_type(m, "design.method", "a string"),
+            }
+        }
+        if let Some(n) = self.int(t, "samples", "design.samples", 1, 100_000_000) {
+            exp.samples = n as u32;
+        }
+        if let Some(n) = self.int(t, "levels", "design.levels", 2, 1000) {
+            exp.levels = n as u32;
+        }
+        span
+    }
+
+    fn policy_list(
+        &mut self,
+        v: &Spanned<DeValue>,
+        exp: &mut Experiment,
+        user: &[Policy],
+        known: &dyn Fn(&str, &[Policy]) -> Option<Policy>,
+    ) {
+        let Some(arr) = v.get_ref().as_array() else {
+            return self.wrong_type(v, "experiment.policies", "an array of policy names");
+        };
+        if arr.is_empty() {
+            return self.problem(
+                v.span(),
+                "experiment.policies",
+                "the list is empty: name at least one policy (see `brink policies`)".into(),
+            );
+        }
+        let mut out: Vec<Policy> = Vec::new();
+        for item in arr.iter() {
+            match item.get_ref().as_str() {
+                Some(name) if out.iter().any(|p| p.name() == name) => self.problem(
+                    item.span(),
+                    "experiment.policies",
+                    format!("{name:?} is listed twice"),
+                ),
+                Some(name) => match known(name, user) {
+                    Some(p) => out.push(p),
+                    None => self.unknown_policy(item.span(), "experiment.policies", name, user),
+                },
+                None => self.wrong_type(item, "experiment.policies", "a policy name (string)"),
+            }
+        }
+        if out.len() > 255 {
+            self.problem(
+                v.span(),
+                "experiment.policies",
+                "at most 255 policies".into(),
+            );
+        }
+        if !out.is_empty() {
+            exp.policies = out;
+        }
+    }
+
+    fn unknown_policy(&mut self, span: Range<usize>, field: &str, name: &str, user: &[Policy]) {
+        let mut names: Vec<String> = Policy::builtin()
+            .iter()
+            .map(|p| p.name().to_string())
+            .collect();
+        names.extend(user.iter().map(|p| p.name().to_string()));
+        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        self.problem(
+            span,
+            field,
+            format!(
+                "unknown policy {name:?}{}; known: {}",
+                suggest(name, &refs),
+                refs.join(", ")
+            ),
+        );
+    }
+
+    fn user_policy(
+        &mut self,
+        name: &str,
+        v: &Spanned<DeValue>,
+        field: &str,
+        user: &[Policy],
+    ) -> Option<Policy> {
+        let Some(t) = v.get_ref().as_table() else {
+            self.wrong_type(v, field, "a table of levers");
+            return None;
+        };
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            self.problem(
+                v.span(),
+                field,
+                "a policy name uses letters, digits, '_' and '-' only".into(),
+            );
+            return None;
+        }
+        if user.iter().any(|p| p.name() == name) {
+            self.problem(v.span(), field, format!("policy {name:?} is defined twice"));
+            return None;
+        }
+        let mut keys: Vec<&str> = Lever::ALL.iter().map(|l| l.name()).collect();
+        keys.extend(["base", "summary"]);
+        self.unknown_keys(t, field, &keys);
+        let base = match t.get("base") {
+            Some(b) => match b.get_ref().as_str() {
+                Some(bn) => match user
+                    .iter()
+                    .find(|p| p.name() == bn)
+                    .cloned()
+                    .or_else(|| Policy::builtin_named(bn))
+                {
+                    Some(p) => Some(p),
+                    None => {
+                        self.unknown_policy(b.span(), &format!("{field}.base"), bn, user);
+                        None
+                    }
+                },
+                None => {
+                    self.wrong_type(b, &format!("{field}.base"), "a policy name");
+                    None
+                }
+            },
+            None => None,
+        };
+        let summary = t
+            .get("summary")
+            .and_then(|s| s.get_ref().as_str().map(str::to_string));
+        let mut pol = match (base, Policy::builtin_named(name)) {
+            (Some(b), _) => b.derived(name, summary.as_deref().unwrap_or("user-defined policy")),
+            (None, Some(builtin)) => {
+                builtin.derived(name, summary.as_deref().unwrap_or(builtin.summary()))
+            }
+            (None, None) => {
+                let missing: Vec<&str> = Lever::ALL
+                    .iter()
+                    .map(|l| l.name())
+                    .filter(|n| t.get(*n).is_none())
+                    .collect();
+                if !missing.is_empty() {
+                    self.problem(
+                        v.span(),
+                        field,
+                        format!(
+                            "a new policy needs `base = \"<policy>\"` or every lever; missing: {}",
+                            missing.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+                Policy::new(
+                    name,
+                    summary.as_deref().unwrap_or("user-defined policy"),
+                    [0.0; Lever::COUNT],
+                )
+                .ok()?
+            }
+        };
+        for l in Lever::ALL {
+            let f = format!("{field}.{}", l.name());
+            if let Some(x) = t.get(l.name()).and_then(|x| self.number(x, &f)) {
+                if pol.set(*l, x).is_err() {
+                    self.problem(
+                        t.get(l.name()).map(|x| x.span()).unwrap_or(0..0),
+                        &f,
+                        format!("{x} is outside [0, 1]"),
+                    );
+                }
+            }
+        }
+        Some(pol)
+    }
+
+    fn range(&mut self, param: Param, v: &Spanned<DeValue>, field: &str) -> Option<Uncertain> {
+        let Some(t) = v.get_ref().as_table() else {
+            self.wrong_type(v, field, "a table { low = <number>, high = <number> }");
+            return None;
+        };
+        self.unknown_keys(t, field, RANGE_KEYS);
+        let s = param.spec();
+        let mut get = |k: &str| -> Option<f64> {
+            let f = format!("{field}.{k}");
+            match t.get(k) {
+                None => {
+                    self.problem(
+                        v.span(),
+                        &f,
+                        format!("missing; give a number in [{}, {}]", s.min, s.max),
+                    );
+                    None
+                }
+                Some(x) => {
+                    let n = self.number(x, &f)?;
+                    if n < s.min || n > s.max {
+                        self.problem(
+                            x.span(),
+                            &f,
+                            format!("{n} is outside the valid range [{}, {}]", s.min, s.max),
+                        );
+                        return None;
+                    }
+                    Some(n)
+                }
+            }
+        };
+        let (low, high) = (get("low")?, get("high")?);
+        if low > high {
+            self.problem(
+                v.span(),
+                field,
+                format!("low ({low}) is above high ({high})"),
+            );
+            return None;
+        }
+        Some(Uncertain { param, low, high })
+    }
+
+    fn param_key(&mut self, k: &Spanned<std::borrow::Cow<str>>, field: &str) -> Option<Param> {
+        let name = k.get_ref();
+        let p = Param::from_name(name);
+        if p.is_none() {
+            let names: Vec<&str> = Param::ALL.iter().map(|p| p.name()).collect();
+            self.problem(
+                k.span(),
+                field,
+                format!(
+                    "unknown parameter{}; `brink params` lists all {}",
+                    suggest(name, &names),
+                    names.len()
+                ),
+            );
+        }
+        p
+    }
+
+    fn unknown_keys(&mut self, t: &Table, prefix: &str, valid: &[&str]) {
+        for (k, _) in t.iter() {
+            let name = k.get_ref();
+            if !valid.contains(&name.as_ref()) {
+                let field = if prefix.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{prefix}.{name}")
+                };
+                self.problem(
+                    k.span(),
+                    &field,
+                    format!(
+                        "unknown key{}; valid keys: {}",
+                        suggest(name, valid),
+                        valid.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn table<'t, 'i>(&mut self, t: &'t Table<'i>, key: &str, field: &str) -> Option<&'t Table<'i>> {
+        let v = t.get(key)?;
+        match v.get_ref().as_table() {
+            Some(x) => Some(x),
+            None => {
+                self.wrong_type(v, field, "a table");
+                None
+            }
+        }
+    }
+
+    fn wrong_type(&mut self, v: &Spanned<DeValue>, field: &str, want: &str) {
+        self.problem(
+            v.span(),
+            field,
+            format!("expected {want}, found {}", v.get_ref().type_str()),
+        );
+    }
+
+    fn string(&mut self, t: &Table, key: &str, field: &str) -> Option<String> {
+        let v = t.get(key)?;
+        match v.get_ref().as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.wrong_type(v, field, "a string");
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, t: &Table, key: &str, field: &str, lo: i64, hi: i64) -> Option<i64> {
+        let v = t.get(key)?;
+        let n = match v.get_ref() {
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+            }
+            DeValue::Float(f) => match f.as_str().replace('_', "").parse::<f64>() {
+                Ok(x) if x.fract() == 0.0 && x.abs() < 9e15 => Some(x as i64),
+                _ => None,
+            },
+            _ => None,
+        };
+        match n {
+            None => {
+                self.wrong_type(v, field, &format!("a whole number in [{lo}, {hi}]"));
+                None
+            }
+            Some(n) if n < lo || n > hi => {
+                self.problem(
+                    v.span(),
+                    field,
+                    format!("{n} is outside the valid range [{lo}, {hi}]"),
+                );
+                None
+            }
+            Some(n) => Some(n),
+        }
+    }
+
+    fn number(&mut self, v: &Spanned<DeValue>, field: &str) -> Option<f64> {
+        let x = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            _ => {
+                self.wrong_type(v, field, "a number");
+                return None;
+            }
+        };
+        match x {
+            Some(x) if x.is_finite() => Some(x),
+            Some(x) => {
+                self.problem(v.span(), field, format!("{x} is not a finite number"));
+                None
+            }
+            None => {
+                self.wrong_type(v, field, "a number");
+                None
+            }
+        }
+    }
+}
+
+/// The experiment every file is layered over: defaults of the model, all six policies.
+fn base_experiment() -> Experiment {
+    Experiment {
+        name: "experiment".into(),
+        description: String::new(),
+        horizon: 120,
+        replications: 100,
+        seed: 1,
+        policies: Policy::builtin(),
+        reference: 0,
+        method: Method::Fixed,
+        samples: 16,
+        levels: 3,
+        election_target: None,
+        params: Params::default(),
+        uncertain: Vec::new(),
+    }
+}
+
+/// ", did you mean `x`?" for the nearest valid name, or nothing.
+pub fn suggest(name: &str, valid: &[&str]) -> String {
+    valid
+        .iter()
+        .map(|v| (strsim::damerau_levenshtein(name, v), *v))
+        .filter(|(d, v)| *d <= 3.max(v.len() / 4) && *d < v.len())
+        .min()
+        .map(|(_, v)| format!(" (did you mean `{v}`?)"))
+        .unwrap_or_default()
+}

@@ -1,0 +1,23 @@
+//! # brink-sweep
+//!
+//! Experiments and the parallel Monte Carlo sweep of brink: parse and validate an experiment
+//! file ([`Experiment`]), hash its canonical form, lay out its design ([`Design`]), and run it
+//! as parts on a Rayon pool ([`Plan::run_part`]). Nothing here writes files: the caller gets
+//! [`Part`]s, in order, and decides where they go.
+//!
+//! ```
+//! use brink_sweep::{Experiment, Plan};
+//! let exp = Experiment::parse("[experiment]\npolicies = [\"six_party_talks\"]\nreplications = 2\nhorizon_months = 12\n", "inline.toml").unwrap();
+//! let plan = Plan::new(exp);
+//! let part = plan.run_part(0);
+//! assert_eq!(part.rows.len() as u64, plan.runs());
+//! ```
+#![deny(missing_docs)]
+
+pub mod design;
+pub mod experiment;
+pub mod runner;
+
+pub use design::{Design, SobolRole};
+pub use experiment::{ConfigError, Experiment, Method, Problem, Uncertain, DEFAULT_TOML};
+pub use runner::{MonthCell, Monthly, Part, Plan, RunRow, PART_GROUPS};

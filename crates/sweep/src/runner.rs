@@ -1,0 +1,408 @@
+//! The sweep runner: runs as a pure parallel map over run indices, cut into fixed parts that
+//! are written in order, with per-policy monthly aggregates computed in the workers.
+//!
+//! Run `i` is scenario `i / (R * P)`, replication `(i / P) % R`, policy `i % P`. Its seed comes
+//! from the experiment hash, the scenario and the replication only, so every policy meets the
+//! same random streams (common random numbers) and differences between policies are paired.
+//! Aggregates are integer sums, so their value does not depend on how work was split.
+
+use crate::design::Design;
+use crate::experiment::Experiment;
+use brink_core::sim::{run_observed, splitmix64};
+use brink_core::{MonthLog, Observer, Params, RunOutcome, RunSpec, Rung, KEY_RUNGS};
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// (scenario, replication) groups per part: the unit of writing, resuming and sharding. A part
+/// holds every policy of each of its groups, so paired comparisons never straddle parts.
+pub const PART_GROUPS: u64 = 4_096;
+/// Runs per parallel task inside a part.
+const BLOCK_RUNS: u64 = 256;
+/// Bins of the monthly score histogram (width [`SCORE_BIN`], from [`SCORE_MIN`]).
+pub const SCORE_BINS: usize = 64;
+/// Width of a score bin, in points.
+pub const SCORE_BIN: i32 = 4;
+/// Lower edge of the first score bin.
+pub const SCORE_MIN: i32 = -16;
+
+/// A validated experiment with its hash and design: everything needed to run any run.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The experiment.
+    pub exp: Experiment,
+    /// Its hash (the result folder's name).
+    pub hash: String,
+    key: u64,
+    design: Design,
+}
+
+/// One run's identity and outcome.
+#[derive(Clone, Debug)]
+pub struct RunRow {
+    /// Run index.
+    pub run: u64,
+    /// Scenario index.
+    pub scenario: u32,
+    /// Replication index.
+    pub replication: u32,
+    /// Index into the experiment's policies.
+    pub policy: u16,
+    /// Seed of the run.
+    pub seed: u64,
+    /// The outcome, or the message of a run that failed.
+    pub outcome: Result<RunOutcome, String>,
+}
+
+/// Integer monthly aggregates of one policy in one month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonthCell {
+    /// Runs still going this month.
+    pub runs: u64,
+    /// Runs that had reached each key rung (or above) by this month, terminated runs included.
+    pub reached: [u64; KEY_RUNGS.len()],
+    /// Sum of escalation scores.
+    pub score_sum: i64,
+    /// Histogram of escalation scores.
+    pub score_hist: [u32; SCORE_BINS],
+    /// Missiles launched.
+    pub missiles: u64,
+    /// Nuclear tests.
+    pub nuclear_tests: u64,
+    /// Runs with a deal in force.
+    pub deals: u64,
+    /// Sum of warheads.
+    pub warheads: u64,
+}
+
+impl Default for MonthCell {
+    fn default() -> Self {
+        MonthCell {
+            runs: 0,
+            reached: [0; KEY_RUNGS.len()],
+            score_sum: 0,
+            score_hist: [0; SCORE_BINS],
+            missiles: 0,
+            nuclear_tests: 0,
+            deals: 0,
+            warheads: 0,
+        }
+    }
+}
+
+impl MonthCell {
+    fn add(&mut self, o: &MonthCell) {
+        self.runs += o.runs;
+        for k in 0..self.reached.len() {
+            self.reached[k] += o.reached[k];
+        }
+        self.score_sum += o.score_sum;
+        for k in 0..SCORE_BINS {
+            self.score_hist[k] += o.score_hist[k];
+        }
+        self.missiles += o.missiles;
+        self.nuclear_tests += o.nuclear_tests;
+        self.deals += o.deals;
+        self.warheads += o.warheads;
+    }
+
+    /// Score at quantile `q` from the histogram (the bin's midpoint).
+    pub fn score_quantile(&self, q: f64) -> f64 {
+        let total: u64 = self.score_hist.iter().map(|c| *c as u64).sum();
+        if total == 0 {
+            return f64::NAN;
+        }
+        let target = (q * total as f64).ceil().max(1.0) as u64;
+        let mut acc = 0u64;
+        for (k, c) in self.score_hist.iter().enumerate() {
+            acc += *c as u64;
+            if acc >= target {
+                return (SCORE_MIN + SCORE_BIN * k as i32) as f64 + (SCORE_BIN as f64 - 1.0) / 2.0;
+            }
+        }
+        f64::NAN
+    }
+}
+
+/// Monthly aggregates for every policy: `cells[policy * horizon + month]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Monthly {
+    /// Months.
+    pub horizon: u32,
+    /// Policies.
+    pub policies: usize,
+    /// The cells.
+    pub cells: Vec<MonthCell>,
+}
+
+impl Monthly {
+    /// Empty aggregates.
+    pub fn new(horizon: u32, policies: usize) -> Monthly {
+        Monthly {
+            horizon,
+            policies,
+            cells: vec![MonthCell::default(); horizon as usize * policies],
+        }
+    }
+
+    /// Adds another set of aggregates of the same shape.
+    pub fn add(&mut self, o: &Monthly) {
+        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
+            a.add(b);
+        }
+    }
+
+    /// Little-endian bytes: horizon, policies, then every cell's integers in order.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut b = Vec::with_capacity(16 + self.cells.len() * (8 * 12 + 4 * SCORE_BINS));
+        b.extend((self.horizon as u64).to_le_bytes());
+        b.extend((self.policies as u64).to_le_bytes());
+        for c in &self.cells {
+            b.extend(c.runs.to_le_bytes());
+            c.reached.iter().for_each(|x| b.extend(x.to_le_bytes()));
+            b.extend(c.score_sum.to_le_bytes());
+            c.score_hist.iter().for_each(|x| b.extend(x.to_le_bytes()));
+            for x in [c.missiles, c.nuclear_tests, c.deals, c.warheads] {
+                b.extend(x.to_le_bytes());
+            }
+        }
+        b
+    }
+
+    /// Reads what [`Monthly::to_bytes`] wrote; `None` if the bytes are not such a record.
+    pub fn from_bytes(b: &[u8]) -> Option<Monthly> {
+        let mut r = b.chunks_exact(8);
+        let u64_ = |r: &mut std::slice::ChunksExact<u8>| -> Option<u64> {
+            Some(u64::from_le_bytes(r.next()?.try_into().ok()?))
+        };
+        let horizon = u64_(&mut r)? as u32;
+        let policies = u64_(&mut r)? as usize;
+        let cell_bytes = 8 * (1 + KEY_RUNGS.len() + 1 + 4) + 4 * SCORE_BINS;
+        if horizon == 0 || b.len() != 16 + cell_bytes * horizon as usize * policies {
+            return None;
+        }
+        let mut m = Monthly::new(horizon, policies);
+        let mut at = 16;
+        let mut take = |n: usize| {
+            let s = &b[at..at + n];
+            at += n;
+            s
+        };
+        for c in m.cells.iter_mut() {
+            c.runs = u64::from_le_bytes(take(8).try_into().ok()?);
+            for x in c.reached.iter_mut() {
+                *x = u64::from_le_bytes(take(8).try_into().ok()?);
+            }
+            c.score_sum = i64::from_le_bytes(take(8).try_into().ok()?);
+            for x in c.score_hist.iter_mut() {
+                *x = u32::from_le_bytes(take(4).try_into().ok()?);
+            }
+            c.missiles = u64::from_le_bytes(take(8).try_into().ok()?);
+            c.nuclear_tests = u64::from_le_bytes(take(8).try_into().ok()?);
+            c.deals = u64::from_le_bytes(take(8).try_into().ok()?);
+            c.warheads = u64::from_le_bytes(take(8).try_into().ok()?);
+        }
+        Some(m)
+    }
+
+    /// The cell of `policy` in `month`.
+    pub fn cell(&self, policy: usize, month: u32) -> &MonthCell {
+        &self.cells[policy * self.horizon as usize + month as usize]
+    }
+}
+
+struct MonthlyObserver<'a> {
+    cells: &'a mut [MonthCell],
+    max_rung: Rung,
+}
+
+impl Observer for MonthlyObserver<'_> {
+    fn month(&mut self, log: &MonthLog) {
+        self.max_rung = self.max_rung.max(log.world.rung);
+        let c = &mut self.cells[log.month as usize];
+        c.runs += 1;
+        for (k, r) in KEY_RUNGS.iter().enumerate() {
+            c.reached[k] += u64::from(self.max_rung >= *r);
+        }
+        c.score_sum += log.score as i64;
+        let bin = ((log.score - SCORE_MIN) / SCORE_BIN).clamp(0, SCORE_BINS as i32 - 1);
+        c.score_hist[bin as usize] += 1;
+        c.missiles += log.missiles as u64;
+        c.nuclear_tests += log.nuclear_tests as u64;
+        c.deals += u64::from(log.world.dprk.deal.is_some());
+        c.warheads += log.world.dprk.warheads as u64;
+    }
+}
+
+/// One part of a sweep: its rows in run order and its monthly aggregates.
+#[derive(Debug)]
+pub struct Part {
+    /// Part index.
+    pub index: u64,
+    /// Rows, in run order.
+    pub rows: Vec<RunRow>,
+    /// Monthly aggregates of these rows.
+    pub monthly: Monthly,
+}
+
+impl Plan {
+    /// Plans an experiment: its hash and design.
+    pub fn new(exp: Experiment) -> Plan {
+        let hash = exp.hash();
+        let key = u64::from_str_radix(&hash, 16).expect("hash is hex");
+        let design = Design::new(&exp, key);
+        Plan {
+            exp,
+            hash,
+            key,
+            design,
+        }
+    }
+
+    /// Total runs.
+    pub fn runs(&self) -> u64 {
+        self.design.len() as u64 * self.exp.replications as u64 * self.exp.policies.len() as u64
+    }
+
+    /// Number of parts.
+    pub fn parts(&self) -> u64 {
+        self.runs().div_ceil(self.part_runs())
+    }
+
+    /// Runs in a full part.
+    pub fn part_runs(&self) -> u64 {
+        PART_GROUPS * self.exp.policies.len() as u64
+    }
+
+    /// Run indices of part `k`.
+    pub fn part_range(&self, k: u64) -> Range<u64> {
+        let n = self.part_runs();
+        (k * n).min(self.runs())..((k + 1) * n).min(self.runs())
+    }
+
+    /// Parts of shard `i` of `k` (contiguous blocks, as even as possible).
+    pub fn shard_parts(&self, i: u64, k: u64) -> Range<u64> {
+        let n = self.parts();
+        (n * i / k)..(n * (i + 1) / k)
+    }
+
+    /// The design.
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
+    /// (scenario, replication, policy) of run `i`.
+    pub fn identity(&self, i: u64) -> (u32, u32, u16) {
+        let p = self.exp.policies.len() as u64;
+        let r = self.exp.replications as u64;
+        ((i / (r * p)) as u32, ((i / p) % r) as u32, (i % p) as u16)
+    }
+
+    /// Seed of a (scenario, replication): the same under every policy.
+    pub fn seed(&self, scenario: u32, replication: u32) -> u64 {
+        splitmix64(self.key ^ splitmix64((scenario as u64) << 32 | replication as u64))
+    }
+
+    /// Parameters of scenario `s`.
+    pub fn params(&self, s: u32) -> Params {
+        let mut p = self.exp.params.clone();
+        for (u, x) in self.exp.uncertain.iter().zip(self.design.point(s as usize)) {
+            p.set(u.param, *x)
+                .expect("design points lie in validated ranges");
+        }
+        p
+    }
+
+    /// Runs part `k`, in parallel on the current Rayon pool.
+    pub fn run_part(&self, k: u64) -> Part {
+        let range = self.part_range(k);
+        let blocks: Vec<Range<u64>> = (range.start..range.end)
+            .step_by(BLOCK_RUNS as usize)
+            .map(|s| s..(s + BLOCK_RUNS).min(range.end))
+            .collect();
+        let done: Vec<(Vec<RunRow>, Monthly)> =
+            blocks.into_par_iter().map(|b| self.run_block(b)).collect();
+        let mut monthly = Monthly::new(self.exp.horizon, self.exp.policies.len());
+        let mut rows = Vec::with_capacity((range.end - range.start) as usize);
+        for (r, m) in done {
+            rows.extend(r);
+            monthly.add(&m);
+        }
+        Part {
+            index: k,
+            rows,
+            monthly,
+        }
+    }
+
+    fn run_block(&self, b: Range<u64>) -> (Vec<RunRow>, Monthly) {
+        let mut monthly = Monthly::new(self.exp.horizon, self.exp.policies.len());
+        let mut cached: Option<(u32, Params)> = None;
+        let rows = b
+            .map(|i| {
+                let (scenario, replication, policy) = self.identity(i);
+                if cached.as_ref().map(|c| c.0) != Some(scenario) {
+                    cached = Some((scenario, self.params(scenario)));
+                }
+                let params = &cached.as_ref().expect("set above").1;
+                let seed = self.seed(scenario, replication);
+                let h = self.exp.horizon as usize;
+                let cells = &mut monthly.cells[policy as usize * h..(policy as usize + 1) * h];
+                let outcome = self.run_one(policy, params, seed, cells);
+                RunRow {
+                    run: i,
+                    scenario,
+                    replication,
+                    policy,
+                    seed,
+                    outcome,
+                }
+            })
+            .collect();
+        (rows, monthly)
+    }
+
+    fn run_one(
+        &self,
+        policy: u16,
+        params: &Params,
+        seed: u64,
+        cells: &mut [MonthCell],
+    ) -> Result<RunOutcome, String> {
+        let spec = RunSpec {
+            policy: &self.exp.policies[policy as usize],
+            election_target: self.exp.election_target.as_ref(),
+            params,
+            horizon: self.exp.horizon,
+        };
+        // A run that panics is recorded as failed and the sweep goes on. Its monthly cells may
+        // hold the months it finished; they are kept, as the runs column says.
+        let mut scratch = vec![MonthCell::default(); cells.len()];
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut obs = MonthlyObserver {
+                cells: &mut scratch,
+                max_rung: Rung::Calm,
+            };
+            let o = run_observed(&spec, seed, &mut obs);
+            (o, obs.max_rung)
+        }));
+        match result {
+            Ok((o, max_rung)) => {
+                // A run stopped by nuclear use stays at its rung for the rest of the horizon.
+                for c in scratch.iter_mut().skip(o.months as usize) {
+                    for (k, r) in KEY_RUNGS.iter().enumerate() {
+                        c.reached[k] += u64::from(max_rung >= *r);
+                    }
+                }
+                for (a, b) in cells.iter_mut().zip(&scratch) {
+                    a.add(b);
+                }
+                Ok(o)
+            }
+            Err(e) => Err(e
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| e.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "run panicked".into())),
+        }
+    }
+}
