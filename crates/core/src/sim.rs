@@ -121,6 +121,12 @@ pub struct MonthLog<'a> {
     pub nuclear_tests: u32,
     /// DPRK trust in the US at the end of the month.
     pub trust: f64,
+    /// DPRK economic stress at the end of the month.
+    pub stress: f64,
+    /// DPRK threat perception at the end of the month.
+    pub threat: f64,
+    /// Unassembled fissile material at the end of the month, kg.
+    pub fissile_kg: f64,
 }
 
 /// Sees every month of a run: traces, per-month aggregates.
@@ -260,6 +266,9 @@ impl<'a> Simulation<'a> {
                 missiles,
                 nuclear_tests,
                 trust: self.dprk.trust,
+                stress: self.dprk.stress,
+                threat: self.dprk.threat,
+                fissile_kg: self.dprk.fissile_kg,
             });
             std::mem::swap(&mut self.inbox, &mut self.outbox);
             if self.out.status == Status::NuclearUse {
@@ -285,7 +294,9 @@ impl<'a> Simulation<'a> {
             }
         }
         // Canonical delivery order: by sender, then in the order each sender sent.
-        self.outbox.sort_by_key(|e| e.from);
+        if !self.outbox.is_sorted_by_key(|e| e.from) {
+            self.outbox.sort_by_key(|e| e.from);
+        }
         self.publish(month);
     }
 

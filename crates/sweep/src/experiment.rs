@@ -151,12 +151,19 @@ impl Experiment {
 
     /// Parses and validates an experiment file layered over the default.
     pub fn parse(text: &str, file: &str) -> Result<Experiment, ConfigError> {
-        let mut cx = Checker {
-            file,
-            text,
-            problems: Vec::new(),
-        };
-        let exp = cx.experiment();
+        let mut exp = base_experiment();
+        let mut base = Checker::new("<embedded default>", DEFAULT_TOML);
+        base.apply(&mut exp);
+        assert!(
+            base.problems.is_empty(),
+            "the embedded default is invalid: {:?}",
+            base.problems
+        );
+        let mut cx = Checker::new(file, text);
+        if text != DEFAULT_TOML {
+            cx.apply(&mut exp);
+        }
+        cx.cross_checks(&exp);
         if cx.problems.is_empty() {
             Ok(exp)
         } else {
@@ -263,6 +270,7 @@ struct Checker<'a> {
     file: &'a str,
     text: &'a str,
     problems: Vec<Problem>,
+    design_span: Range<usize>,
 }
 
 type Table<'i> = DeTable<'i>;
@@ -289,6 +297,15 @@ const ELECTION_KEYS: &[&str] = &["switch_to"];
 const RANGE_KEYS: &[&str] = &["low", "high"];
 
 impl<'a> Checker<'a> {
+    fn new(file: &'a str, text: &'a str) -> Self {
+        Checker {
+            file,
+            text,
+            problems: Vec::new(),
+            design_span: 0..0,
+        }
+    }
+
     fn problem(&mut self, span: Range<usize>, field: &str, message: String) {
         let before = &self.text[..span.start.min(self.text.len())];
         let line = before.matches('\n').count() + 1;
@@ -302,11 +319,11 @@ impl<'a> Checker<'a> {
         });
     }
 
-    fn experiment(&mut self) -> Experiment {
-        let mut exp = base_experiment();
-        if self.text.as_bytes().contains(&0) || std::str::from_utf8(self.text.as_bytes()).is_err() {
+    /// Applies one layer (a TOML document) over `exp`.
+    fn apply(&mut self, exp: &mut Experiment) {
+        if self.text.as_bytes().contains(&0) {
             self.problem(0..0, "(file)", "not a text file: it holds NUL bytes".into());
-            return exp;
+            return;
         }
         let doc = match DeTable::parse(self.text) {
             Ok(d) => d,
@@ -314,7 +331,7 @@ impl<'a> Checker<'a> {
                 let span = e.span().unwrap_or(0..0);
                 let msg = e.message().trim().replace('\n', " ");
                 self.problem(span, "(syntax)", format!("invalid TOML: {msg}"));
-                return exp;
+                return;
             }
         };
         let root = doc.get_ref();
@@ -332,6 +349,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        let exp_reference_name = exp.policies[exp.reference].name().to_string();
         let known = |name: &str, user: &[Policy]| {
             user.iter()
                 .find(|p| p.name() == name)
@@ -362,7 +380,7 @@ impl<'a> Checker<'a> {
                 exp.seed = n as u64;
             }
             if let Some(v) = t.get("policies") {
-                self.policy_list(v, &mut exp, &user, &known);
+                self.policy_list(v, exp, &user, &known);
             } else {
                 exp.policies = exp
                     .policies
@@ -370,6 +388,7 @@ impl<'a> Checker<'a> {
                     .map(|p| known(p.name(), &user).unwrap_or_else(|| p.clone()))
                     .collect();
             }
+            let previous_reference = exp_reference_name.clone();
             if let Some(v) = t.get("reference_policy") {
                 match v.get_ref().as_str() {
                     Some(name) => match exp.policies.iter().position(|p| p.name() == name) {
@@ -387,10 +406,11 @@ impl<'a> Checker<'a> {
                     ),
                 }
             } else {
+                // Keep the lower layer's reference if it is still compared, else the first.
                 exp.reference = exp
                     .policies
                     .iter()
-                    .position(|p| p.name() == brink_core::OPED_POLICY)
+                    .position(|p| p.name() == previous_reference)
                     .unwrap_or(0);
             }
         } else {
@@ -419,6 +439,8 @@ impl<'a> Checker<'a> {
                     continue;
                 };
                 if let Some(x) = self.number(v, &field) {
+                    // A fixed value in a later layer takes the parameter out of [uncertain].
+                    exp.uncertain.retain(|u| u.param != param);
                     if let Err(e) = exp.params.set(param, x) {
                         let s = param.spec();
                         self.problem(
@@ -434,30 +456,44 @@ impl<'a> Checker<'a> {
             }
         }
         if let Some(t) = self.table(root, "uncertain", "uncertain") {
+            // [uncertain] replaces the lower layer's list as a whole.
+            exp.uncertain.clear();
             for (k, v) in t.iter() {
                 let field = format!("uncertain.{}", k.get_ref());
                 let Some(param) = self.param_key(k, &field) else {
                     continue;
                 };
                 if let Some(u) = self.range(param, v, &field) {
+                    exp.uncertain.retain(|x| x.param != u.param);
                     exp.uncertain.push(u);
                 }
             }
             exp.uncertain.sort_by_key(|u| u.param);
         }
-        let design_span = self.design(root, &mut exp);
-        if exp.method != Method::Fixed && exp.uncertain.is_empty() {
-            self.problem(
-                design_span.clone(),
-                "design.method",
-                format!(
-                    "{:?} needs at least one parameter under [uncertain]; use \"fixed\" for none",
-                    exp.method.name()
-                ),
+        self.design_span = self.design(root, exp);
+        // "fixed" in a layer without its own [uncertain] drops the inherited list.
+        if exp.method == Method::Fixed && root.get("uncertain").is_none() {
+            exp.uncertain.clear();
+        }
+    }
+
+    /// Checks that need the final experiment.
+    fn cross_checks(&mut self, exp: &Experiment) {
+        let span = self.design_span.clone();
+        let bad_ranges = self
+            .problems
+            .iter()
+            .any(|p| p.field.starts_with("uncertain."));
+        if exp.method != Method::Fixed && exp.uncertain.is_empty() && !bad_ranges {
+            let msg = format!(
+                "{:?} needs at least one parameter under [uncertain]; use \"fixed\" for none",
+                exp.method.name()
             );
+            self.problem(span.clone(), "design.method", msg);
         }
         if exp.method == Method::Fixed && !exp.uncertain.is_empty() {
-            self.problem(design_span, "design.method", "\"fixed\" varies nothing, but [uncertain] lists parameters: choose monte_carlo, latin_hypercube, grid or sobol".into());
+            let msg = "\"fixed\" varies nothing, but [uncertain] lists parameters: choose monte_carlo, latin_hypercube, grid or sobol";
+            self.problem(span, "design.method", msg.into());
         }
         let elections = exp.params[Param::ElectionSwitch] > 0.0
             || exp
@@ -471,12 +507,11 @@ impl<'a> Checker<'a> {
                 "election_switch > 0 needs [election] switch_to = \"<policy>\"".into(),
             );
         }
-        exp
     }
 
     fn design(&mut self, root: &Table, exp: &mut Experiment) -> Range<usize> {
         let Some(v) = root.get("design") else {
-            return 0..0;
+            return self.design_span.clone();
         };
         let span = v.span();
         let Some(t) = self.table(root, "design", "design") else {

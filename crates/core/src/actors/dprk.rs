@@ -4,6 +4,7 @@ use crate::message::{ActorId, Collapse, Draft, Msg, Outbox, Terms, To};
 use crate::params::{Param as P, Params};
 use crate::world::DprkPublic;
 use crate::SimRng;
+use rand::Rng as _;
 use rand_distr::{Distribution, Poisson};
 
 /// North Korea: the programme, the regime's threat perception, economic stress and trust.
@@ -341,14 +342,27 @@ impl Dprk {
     }
 }
 
+/// A Poisson draw. For the small means of monthly launches (below 30) it inverts the CDF with
+/// one uniform draw; above, it uses rand_distr's sampler.
 fn poisson(rng: &mut SimRng, lambda: f64) -> u32 {
-    if lambda <= 0.0 {
+    if lambda <= 0.0 || !lambda.is_finite() {
         return 0;
     }
-    match Poisson::new(lambda) {
-        Ok(d) => d.sample(rng) as u32,
-        Err(_) => 0,
+    if lambda < 30.0 {
+        let u: f64 = rng.random();
+        let mut term = (-lambda).exp();
+        let mut cdf = term;
+        let mut k = 0u32;
+        while u > cdf && k < 200 {
+            k += 1;
+            term *= lambda / k as f64;
+            cdf += term;
+        }
+        return k;
     }
+    Poisson::new(lambda)
+        .map(|d| d.sample(rng) as u32)
+        .unwrap_or(0)
 }
 
 /// Monthly probability that talks on terms `t` close a deal (H1, H6, Powell 2006): falls with

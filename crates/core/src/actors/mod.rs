@@ -10,11 +10,12 @@ mod unsc;
 mod us;
 
 pub use china::China;
-pub use dprk::Dprk;
+pub use dprk::{accident_hazard, deal_probability, transfer_hazard, Dprk};
 pub use iaea::Iaea;
+pub use rok::policy_clash;
 pub use rok::Rok;
 pub use unsc::Unsc;
-pub use us::Us;
+pub use us::{strike_probability, Us, ELECTION_PERIOD};
 
 use crate::message::{ActorId, Envelope, Msg};
 use crate::params::Params;
@@ -70,8 +71,12 @@ pub(crate) fn chance(rng: &mut SimRng, p: f64) -> bool {
 /// `x` rounded down or up at random so that its expectation is `x` (x >= 0).
 #[inline]
 pub(crate) fn stochastic_round(rng: &mut SimRng, x: f64) -> u32 {
-    let whole = x.floor();
-    whole as u32 + u32::from(chance(rng, x - whole))
+    if x <= 0.0 {
+        return 0;
+    }
+    // Truncation is the floor for x >= 0, without a libm call.
+    let whole = x as u32;
+    whole + u32::from(chance(rng, x - whole as f64))
 }
 
 /// Clamps to [0, 1].

@@ -1,0 +1,178 @@
+//! Experiment files: layering, validation messages, canonical form and hash.
+
+use brink_sweep::{Experiment, Method, Plan};
+
+fn parse(text: &str) -> Result<Experiment, String> {
+    Experiment::parse(text, "test.toml").map_err(|e| e.to_string())
+}
+
+#[test]
+fn equivalent_files_hash_alike() {
+    let a = "[experiment]\nreplications = 10\nhorizon_months = 24\n\n[model]\ndeal_rate = 0.1\nsanctions_step = 1e-1\n";
+    let b = "# a comment\n[model]\nsanctions_step = 0.10   # same value\ndeal_rate = 0.1\n[experiment]\nhorizon_months = 24.0\nreplications = 10\n";
+    let (ea, eb) = (parse(a).unwrap(), parse(b).unwrap());
+    assert_eq!(ea, eb);
+    assert_eq!(ea.hash(), eb.hash());
+    let c = parse("[experiment]\nreplications = 11\nhorizon_months = 24\n[model]\ndeal_rate = 0.1\nsanctions_step = 0.1\n").unwrap();
+    assert_ne!(ea.hash(), c.hash());
+}
+
+#[test]
+fn the_canonical_form_reparses_to_the_same_experiment() {
+    for text in [
+        experiment_default(),
+        include_str!("../../../configs/quick.toml").to_string(),
+        include_str!("../../../configs/my_policy.toml").to_string(),
+        include_str!("../../../configs/elections.toml").to_string(),
+        include_str!("../../../configs/sobol.toml").to_string(),
+    ] {
+        let e = parse(&text).unwrap();
+        let again = parse(&e.canonical()).unwrap();
+        assert_eq!(e, again);
+        assert_eq!(e.hash(), again.hash());
+        assert_eq!(e.canonical(), again.canonical());
+    }
+}
+
+fn experiment_default() -> String {
+    brink_sweep::DEFAULT_TOML.to_string()
+}
+
+#[test]
+fn files_layer_over_the_default() {
+    let d = Experiment::default_experiment();
+    let e = parse("[experiment]\nreplications = 3\n").unwrap();
+    assert_eq!(e.replications, 3);
+    assert_eq!(e.policies, d.policies);
+    assert_eq!(e.uncertain, d.uncertain);
+    assert_eq!(e.method, d.method);
+    // [uncertain] replaces the list; [model] fixes a parameter and removes it from the list.
+    let e = parse("[uncertain]\ndeal_rate = { low = 0.01, high = 0.2 }\n").unwrap();
+    assert_eq!(e.uncertain.len(), 1);
+    let e = parse("[model]\ncvid_resistance = 2.0\n").unwrap();
+    assert_eq!(e.uncertain.len(), d.uncertain.len() - 1);
+    let e = parse("[design]\nmethod = \"fixed\"\n").unwrap();
+    assert!(e.uncertain.is_empty() && e.method == Method::Fixed);
+}
+
+fn problems(text: &str) -> String {
+    parse(text).unwrap_err()
+}
+
+#[test]
+fn every_problem_is_reported_with_place_field_and_fix() {
+    let text = "[experiment]\nreplicatons = 5\nhorizon_months = -3\npolicies = [\"six_party_talk\", 7]\n\n[model]\ndeal_rat = 0.5\nsafety_effect = 1.5\ntrust_gain = nan\n\n[uncertain]\ncheat_rate = { low = 0.5, high = 0.1 }\n";
+    let msg = problems(text);
+    for needle in [
+        "test.toml:2:1: experiment.replicatons: unknown key (did you mean `replications`?)",
+        "test.toml:3:18: experiment.horizon_months: -3 is outside the valid range [1, 1200]",
+        "unknown policy \"six_party_talk\" (did you mean `six_party_talks`?)",
+        "expected a policy name (string), found integer",
+        "model.deal_rat: unknown parameter (did you mean `deal_rate`?)",
+        "model.safety_effect: 1.5 is outside the valid range [0, 1]",
+        "model.trust_gain: NaN is not a finite number",
+        "uncertain.cheat_rate: low (0.5) is above high (0.1)",
+    ] {
+        assert!(msg.contains(needle), "missing {needle:?} in:\n{msg}");
+    }
+    assert!(msg.starts_with("8 problems"), "{msg}");
+}
+
+#[test]
+fn malformed_and_degenerate_files_are_refused() {
+    for (text, needle) in [
+        ("", "the file is empty"),
+        ("[experiment\nname = 1", "invalid TOML"),
+        ("\u{0}\u{1}binary", "NUL bytes"),
+        ("[experiment]\npolicies = []\n", "the list is empty"),
+        (
+            "[experiment]\npolicies = [\"maximum_pressure\", \"maximum_pressure\"]\n",
+            "listed twice",
+        ),
+        (
+            "[experiment]\nreplications = 0\n",
+            "outside the valid range",
+        ),
+        (
+            "[experiment]\nhorizon_months = 0\n",
+            "outside the valid range",
+        ),
+        ("[experiment]\nseed = \"x\"\n", "expected a whole number"),
+        (
+            "[design]\nmethod = \"sobol\"\n[uncertain]\n",
+            "needs at least one parameter",
+        ),
+        ("[design]\nmethod = \"latin\"\n", "unknown method"),
+        ("[model]\ndeal_rate = inf\n", "not a finite number"),
+        (
+            "[policies.mine]\nbase = \"summit_diplomacy\"\ntalks = 2\n",
+            "policies.mine.talks: 2 is outside [0, 1]",
+        ),
+        ("[policies.mine]\ntalks = 0.5\n", "needs `base"),
+        ("[policies.mine]\nbase = \"nope\"\n", "unknown policy"),
+        (
+            "[policies.mine]\nbase = \"summit_diplomacy\"\nbluster = 1\n",
+            "unknown key",
+        ),
+        (
+            "[model]\nelection_switch = 0.5\n",
+            "needs [election] switch_to",
+        ),
+        (
+            "[experiment]\nreference_policy = \"nope\"\n",
+            "is not among experiment.policies",
+        ),
+        ("experiment = 3\n", "expected a table"),
+    ] {
+        let msg = problems(text);
+        assert!(
+            msg.contains(needle),
+            "{text:?}: missing {needle:?} in:\n{msg}"
+        );
+    }
+}
+
+#[test]
+fn user_policies_build_on_a_base() {
+    let e = parse(include_str!("../../../configs/my_policy.toml")).unwrap();
+    assert_eq!(e.policies.len(), 2);
+    let mine = &e.policies[1];
+    assert_eq!(mine.name(), "containment_bilateral");
+    assert_eq!(mine.get(brink_core::Lever::ReliefViaUnsc), 0.0);
+    assert_eq!(
+        mine.get(brink_core::Lever::Safety),
+        e.policies[0].get(brink_core::Lever::Safety)
+    );
+}
+
+#[test]
+fn seeds_are_shared_across_policies_and_derive_from_the_hash() {
+    let plan = Plan::new(parse("[experiment]\nreplications = 4\nhorizon_months = 12\n").unwrap());
+    let np = plan.exp.policies.len() as u64;
+    for i in 0..plan.runs() {
+        let (s, r, p) = plan.identity(i);
+        assert_eq!(
+            i,
+            (s as u64 * plan.exp.replications as u64 + r as u64) * np + p as u64
+        );
+    }
+    assert_eq!(plan.seed(3, 1), plan.seed(3, 1));
+    assert_ne!(plan.seed(3, 1), plan.seed(3, 2));
+    assert_ne!(plan.seed(3, 1), plan.seed(4, 1));
+    let other = Plan::new(
+        parse("[experiment]\nreplications = 4\nhorizon_months = 12\nseed = 2\n").unwrap(),
+    );
+    assert_ne!(plan.seed(0, 0), other.seed(0, 0));
+}
+
+#[test]
+fn shards_cover_every_part_exactly_once() {
+    let plan = Plan::new(parse("[experiment]\nreplications = 200\nhorizon_months = 6\n").unwrap());
+    for k in [1, 2, 3, 7, 64] {
+        let mut seen = Vec::new();
+        for i in 0..k {
+            seen.extend(plan.shard_parts(i, k));
+        }
+        assert_eq!(seen, (0..plan.parts()).collect::<Vec<_>>(), "k = {k}");
+    }
+}
