@@ -1,1 +1,6 @@
+//! Integration tests: each drives the real `brink` binary in its own temporary folder.
 
+mod harness;
+
+mod cli;
+mod reproducibility;

@@ -20,17 +20,11 @@ struct Fail {
 type Res<T = ()> = Result<T, Fail>;
 
 fn usage(msg: impl Into<String>) -> Fail {
-    Fail {
-        code: 2,
-        msg: msg.into(),
-    }
+    Fail { code: 2, msg: msg.into() }
 }
 
 fn failed(msg: impl Into<String>) -> Fail {
-    Fail {
-        code: 1,
-        msg: msg.into(),
-    }
+    Fail { code: 1, msg: msg.into() }
 }
 
 fn store_fail(e: StoreError) -> Fail {
@@ -74,28 +68,14 @@ pub fn main() -> i32 {
 fn dispatch(cli: Cli) -> Res {
     let store = Store::new(&cli.results);
     match cli.command {
-        Command::Sweep {
-            config,
-            threads,
-            shard,
-            missing,
-            shards,
-            force,
-            quiet,
-        } => {
+        Command::Sweep { config, threads, shard, missing, shards, force, quiet } => {
             let exp = load(config.as_deref())?;
             if let (true, Some(k)) = (missing, shards) {
                 return list_missing(&store, exp, k);
             }
             sweep(&store, exp, threads, shard.as_deref(), force, quiet)
         }
-        Command::Run {
-            policy,
-            seed,
-            config,
-            months,
-            json,
-        } => run_one(config.as_deref(), &policy, seed, months, json),
+        Command::Run { policy, seed, config, months, json } => run_one(config.as_deref(), &policy, seed, months, json),
         Command::Plot { hash } => plot(&store, &hash),
         Command::Reproduce { hash, threads } => reproduce(&store, &hash, threads),
         Command::Merge { hash } => merge(&store, &hash),
@@ -117,12 +97,8 @@ fn load(path: Option<&Path>) -> Res<Experiment> {
     let Some(path) = path else {
         return Ok(Experiment::default_experiment());
     };
-    let bytes = std::fs::read(path).map_err(|e| {
-        usage(format!(
-            "{}: cannot read the experiment file: {e}",
-            path.display()
-        ))
-    })?;
+    let bytes =
+        std::fs::read(path).map_err(|e| usage(format!("{}: cannot read the experiment file: {e}", path.display())))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         usage(format!(
             "{}:1:1: (file): not UTF-8 text (invalid byte at offset {})",
@@ -143,12 +119,7 @@ fn provenance() -> Provenance {
 
 /// Thread count: --threads, else RAYON_NUM_THREADS, else SLURM_CPUS_PER_TASK, else all cores.
 fn setup_threads(threads: Option<usize>) -> Res<usize> {
-    let from_env = |k: &str| {
-        std::env::var(k)
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|n| *n > 0)
-    };
+    let from_env = |k: &str| std::env::var(k).ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|n| *n > 0);
     let n = match threads {
         Some(0) => return Err(usage("--threads must be at least 1")),
         Some(n) => Some(n),
@@ -164,16 +135,9 @@ fn setup_threads(threads: Option<usize>) -> Res<usize> {
 }
 
 fn parse_shard(s: &str) -> Res<(u64, u64)> {
-    let bad = || {
-        usage(format!(
-            "--shard {s:?}: expected I/K with 0 <= I < K, e.g. 3/8"
-        ))
-    };
+    let bad = || usage(format!("--shard {s:?}: expected I/K with 0 <= I < K, e.g. 3/8"));
     let (i, k) = s.split_once('/').ok_or_else(bad)?;
-    let (i, k): (u64, u64) = (
-        i.trim().parse().map_err(|_| bad())?,
-        k.trim().parse().map_err(|_| bad())?,
-    );
+    let (i, k): (u64, u64) = (i.trim().parse().map_err(|_| bad())?, k.trim().parse().map_err(|_| bad())?);
     if k == 0 || i >= k {
         return Err(bad());
     }
@@ -194,14 +158,7 @@ fn check_size(plan: &Plan, force: bool) -> Res {
     Ok(())
 }
 
-fn sweep(
-    store: &Store,
-    exp: Experiment,
-    threads: Option<usize>,
-    shard: Option<&str>,
-    force: bool,
-    quiet: bool,
-) -> Res {
+fn sweep(store: &Store, exp: Experiment, threads: Option<usize>, shard: Option<&str>, force: bool, quiet: bool) -> Res {
     let start = Instant::now();
     let plan = Plan::new(exp);
     check_size(&plan, force)?;
@@ -210,11 +167,7 @@ fn sweep(
     let dir = store.dir(&plan.hash);
     if shard.is_none() && store.is_complete(&plan.hash) {
         if !quiet {
-            println!(
-                "result {} is already complete in {}",
-                plan.hash,
-                dir.display()
-            );
+            println!("result {} is already complete in {}", plan.hash, dir.display());
             let m = store.manifest(&plan.hash).map_err(store_fail)?;
             headline(store, &plan.hash, &m.reference_policy)?;
         } else {
@@ -228,21 +181,18 @@ fn sweep(
         None => 0..plan.parts(),
     };
     let todo = store.missing_parts(&plan, parts.clone());
-    let total_runs: u64 = parts
-        .clone()
-        .map(|k| plan.part_range(k).end - plan.part_range(k).start)
-        .sum();
+    let total_runs: u64 = parts.clone().map(|k| plan.part_range(k).end - plan.part_range(k).start).sum();
     let mut progress = Progress::new(
         total_runs,
-        total_runs
-            - todo
-                .iter()
-                .map(|k| plan.part_range(*k).end - plan.part_range(*k).start)
-                .sum::<u64>(),
+        total_runs - todo.iter().map(|k| plan.part_range(*k).end - plan.part_range(*k).start).sum::<u64>(),
     );
     for k in todo {
-        let n = store.run_part(&plan, k).map_err(store_fail)?;
-        progress.advance(n);
+        match store.run_part(&plan, k) {
+            Ok(n) => progress.advance(n),
+            // Another process of the same experiment finished and tidied up meanwhile.
+            Err(_) if shard.is_none() && store.is_complete(&plan.hash) => break,
+            Err(e) => return Err(store_fail(e)),
+        }
     }
     progress.finish();
     if let Some((i, k)) = shard {
@@ -258,9 +208,7 @@ fn sweep(
         }
         return Ok(());
     }
-    let m = store
-        .finalize(&plan, threads, start.elapsed().as_secs_f64(), &provenance())
-        .map_err(store_fail)?;
+    let m = store.finalize(&plan, threads, start.elapsed().as_secs_f64(), &provenance()).map_err(store_fail)?;
     if quiet {
         println!("{} {}", plan.hash, dir.display());
         return Ok(());
@@ -274,10 +222,7 @@ fn sweep(
         m.wall_seconds
     );
     if m.failed_runs > 0 {
-        println!(
-            "warning: {} runs failed; see the status and error columns of runs.parquet",
-            m.failed_runs
-        );
+        println!("warning: {} runs failed; see the status and error columns of runs.parquet", m.failed_runs);
     }
     headline(store, &plan.hash, &m.reference_policy)
 }
@@ -288,11 +233,7 @@ fn list_missing(store: &Store, exp: Experiment, k: u64) -> Res {
     }
     let plan = Plan::new(exp);
     for i in 0..k {
-        if !store
-            .missing_parts(&plan, plan.shard_parts(i, k))
-            .is_empty()
-            && !store.is_complete(&plan.hash)
-        {
+        if !store.missing_parts(&plan, plan.shard_parts(i, k)).is_empty() && !store.is_complete(&plan.hash) {
             println!("{i}");
         }
     }
@@ -309,25 +250,15 @@ struct Progress {
 
 impl Progress {
     fn new(total: u64, done: u64) -> Progress {
-        Progress {
-            total,
-            done,
-            start_done: done,
-            start: Instant::now(),
-            tty: std::io::stderr().is_terminal(),
-        }
+        Progress { total, done, start_done: done, start: Instant::now(), tty: std::io::stderr().is_terminal() }
     }
 
     fn advance(&mut self, n: u64) {
         self.done += n;
         if self.tty {
-            let rate =
-                (self.done - self.start_done) as f64 / self.start.elapsed().as_secs_f64().max(1e-9);
+            let rate = (self.done - self.start_done) as f64 / self.start.elapsed().as_secs_f64().max(1e-9);
             let eta = (self.total - self.done) as f64 / rate.max(1e-9);
-            eprint!(
-                "\r{} / {} runs  {:.0} runs/s  ETA {:.0} s   ",
-                self.done, self.total, rate, eta
-            );
+            eprint!("\r{} / {} runs  {:.0} runs/s  ETA {:.0} s   ", self.done, self.total, rate, eta);
             let _ = std::io::stderr().flush();
         }
     }
@@ -347,28 +278,15 @@ impl Progress {
                 ran as f64 / secs.max(1e-9)
             );
         } else {
-            eprintln!(
-                "ran {} runs in {:.1} s ({:.0} runs/s)",
-                ran,
-                secs,
-                ran as f64 / secs.max(1e-9)
-            );
+            eprintln!("ran {} runs in {:.1} s ({:.0} runs/s)", ran, secs, ran as f64 / secs.max(1e-9));
         }
     }
 }
 
 fn read_summary(store: &Store, hash: &str) -> Res<Vec<Vec<String>>> {
     let path = store.dir(hash).join("summary.csv");
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| failed(format!("{}: {e}", path.display())))?;
-    Ok(text
-        .lines()
-        .map(|l| {
-            l.split(',')
-                .map(|s| s.trim_matches('"').to_string())
-                .collect()
-        })
-        .collect())
+    let text = std::fs::read_to_string(&path).map_err(|e| failed(format!("{}: {e}", path.display())))?;
+    Ok(text.lines().map(|l| l.split(',').map(|s| s.trim_matches('"').to_string()).collect()).collect())
 }
 
 /// Prints the headline table from summary.csv.
@@ -379,10 +297,7 @@ fn headline(store: &Store, hash: &str, reference: &str) -> Res {
     };
     let col = |name: &str| head.iter().position(|h| h == name);
     let pct = |row: &Vec<String>, name: &str| {
-        col(name)
-            .and_then(|i| row.get(i))
-            .and_then(|v| v.parse::<f64>().ok())
-            .map(|x| 100.0 * x)
+        col(name).and_then(|i| row.get(i)).and_then(|v| v.parse::<f64>().ok()).map(|x| 100.0 * x)
     };
     println!();
     println!("Probability within the horizon, % [Wilson 95% interval]; paired difference vs {reference} in points:");
@@ -393,24 +308,16 @@ fn headline(store: &Store, hash: &str, reference: &str) -> Res {
     for row in &rows[1..] {
         let cell = |r: Risk| {
             let n = r.name();
-            match (
-                pct(row, &format!("p_{n}")),
-                pct(row, &format!("p_{n}_lo")),
-                pct(row, &format!("p_{n}_hi")),
-            ) {
+            match (pct(row, &format!("p_{n}")), pct(row, &format!("p_{n}_lo")), pct(row, &format!("p_{n}_hi"))) {
                 (Some(p), Some(lo), Some(hi)) => format!("{p:5.1} [{lo:4.1}-{hi:4.1}]"),
                 _ => "-".into(),
             }
         };
         let diff = |r: Risk| {
-            pct(row, &format!("diff_{}_vs_{reference}", r.name()))
-                .map(|d| format!(" {d:+5.1}"))
-                .unwrap_or_default()
+            pct(row, &format!("diff_{}_vs_{reference}", r.name())).map(|d| format!(" {d:+5.1}")).unwrap_or_default()
         };
-        let warheads = col("mean_warheads_end")
-            .and_then(|i| row.get(i))
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(f64::NAN);
+        let warheads =
+            col("mean_warheads_end").and_then(|i| row.get(i)).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
         println!(
             "{:<26} {:>24} {:>24} {:>22} {:>10.1}",
             row[0],
@@ -420,19 +327,14 @@ fn headline(store: &Store, hash: &str, reference: &str) -> Res {
             warheads
         );
     }
-    println!(
-        "\nFiles: {}/ (summary.csv, runs.parquet, monthly.parquet, charts/*.png)",
-        store.dir(hash).display()
-    );
+    println!("\nFiles: {}/ (summary.csv, runs.parquet, monthly.parquet, charts/*.png)", store.dir(hash).display());
     Ok(())
 }
 
 fn plan_of(store: &Store, hash: &str) -> Res<Plan> {
     let path = store.dir(hash).join("config.toml");
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| failed(format!("{}: {e}", path.display())))?;
-    let exp =
-        Experiment::parse(&text, &path.display().to_string()).map_err(|e| failed(e.to_string()))?;
+    let text = std::fs::read_to_string(&path).map_err(|e| failed(format!("{}: {e}", path.display())))?;
+    let exp = Experiment::parse(&text, &path.display().to_string()).map_err(|e| failed(e.to_string()))?;
     let plan = Plan::new(exp);
     if plan.hash != hash {
         return Err(failed(format!(
@@ -448,34 +350,18 @@ fn plot(store: &Store, prefix: &str) -> Res {
     let hash = store.resolve(prefix).map_err(store_fail)?;
     let plan = plan_of(store, &hash)?;
     store.replot(&plan).map_err(store_fail)?;
-    println!(
-        "charts of {hash} redrawn in {}",
-        store.dir(&hash).join("charts").display()
-    );
+    println!("charts of {hash} redrawn in {}", store.dir(&hash).join("charts").display());
     Ok(())
 }
 
 fn merge(store: &Store, prefix: &str) -> Res {
     let listing = store.list().map_err(store_fail)?;
-    let matches: Vec<String> = listing
-        .into_iter()
-        .map(|l| l.hash)
-        .filter(|h| h.starts_with(&prefix.to_ascii_lowercase()))
-        .collect();
+    let matches: Vec<String> =
+        listing.into_iter().map(|l| l.hash).filter(|h| h.starts_with(&prefix.to_ascii_lowercase())).collect();
     let hash = match matches.len() {
-        0 => {
-            return Err(usage(format!(
-                "no result matches {prefix:?} in {}",
-                store.root().display()
-            )))
-        }
+        0 => return Err(usage(format!("no result matches {prefix:?} in {}", store.root().display()))),
         1 => matches[0].clone(),
-        _ => {
-            return Err(usage(format!(
-                "{prefix:?} is ambiguous: it matches {}",
-                matches.join(", ")
-            )))
-        }
+        _ => return Err(usage(format!("{prefix:?} is ambiguous: it matches {}", matches.join(", ")))),
     };
     if store.is_complete(&hash) {
         println!("result {hash} is already complete");
@@ -484,15 +370,8 @@ fn merge(store: &Store, prefix: &str) -> Res {
     let start = Instant::now();
     let plan = plan_of(store, &hash)?;
     let threads = setup_threads(None)?;
-    let m = store
-        .finalize(&plan, threads, start.elapsed().as_secs_f64(), &provenance())
-        .map_err(store_fail)?;
-    println!(
-        "result {hash} merged from {} parts in {} ({} runs)",
-        plan.parts(),
-        store.dir(&hash).display(),
-        m.runs
-    );
+    let m = store.finalize(&plan, threads, start.elapsed().as_secs_f64(), &provenance()).map_err(store_fail)?;
+    println!("result {hash} merged from {} parts in {} ({} runs)", plan.parts(), store.dir(&hash).display(), m.runs);
     headline(store, &hash, &m.reference_policy)
 }
 
@@ -502,9 +381,7 @@ fn reproduce(store: &Store, prefix: &str, threads: Option<usize>) -> Res {
     let mut problems = store.verify(&hash).map_err(store_fail)?;
     let plan = plan_of(store, &hash)?;
     let threads = setup_threads(threads)?;
-    let scratch_root: PathBuf = store
-        .root()
-        .join(format!(".reproduce-{hash}-{}", std::process::id()));
+    let scratch_root: PathBuf = store.root().join(format!(".reproduce-{hash}-{}", std::process::id()));
     let scratch = Store::new(&scratch_root);
     let start = Instant::now();
     let result = (|| -> Result<brink_analysis::Manifest, StoreError> {
@@ -523,14 +400,8 @@ fn reproduce(store: &Store, prefix: &str, threads: Option<usize>) -> Res {
             None => problems.push(format!("{file}: the re-run does not produce it")),
         }
     }
-    for file in fresh
-        .files
-        .keys()
-        .filter(|f| !stored.files.contains_key(*f))
-    {
-        problems.push(format!(
-            "{file}: produced by the re-run but absent from the stored manifest"
-        ));
+    for file in fresh.files.keys().filter(|f| !stored.files.contains_key(*f)) {
+        problems.push(format!("{file}: produced by the re-run but absent from the stored manifest"));
     }
     if problems.is_empty() {
         println!(
@@ -543,10 +414,7 @@ fn reproduce(store: &Store, prefix: &str, threads: Option<usize>) -> Res {
     } else {
         problems.sort();
         problems.dedup();
-        Err(failed(format!(
-            "result {hash} did not reproduce:\n  {}",
-            problems.join("\n  ")
-        )))
+        Err(failed(format!("result {hash} did not reproduce:\n  {}", problems.join("\n  "))))
     }
 }
 
@@ -556,14 +424,14 @@ fn list(store: &Store) -> Res {
         println!("no results in {}", store.root().display());
         return Ok(());
     }
-    println!(
-        "{:<18} {:<24} {:>10} {:>8}  {}",
-        "hash", "name", "runs", "policies", "state"
-    );
+    println!("{:<18} {:<24} {:>10} {:>8}  {}", "hash", "name", "runs", "policies", "state");
     for l in all {
         match l.manifest {
             Some(m) => println!("{:<18} {:<24} {:>10} {:>8}  complete", l.hash, m.name, m.runs, m.policies.len()),
-            None => println!("{:<18} {:<24} {:>10} {:>8}  incomplete ({} parts on disk; `brink sweep` resumes it)", l.hash, "-", "-", "-", l.parts_present),
+            None => println!(
+                "{:<18} {:<24} {:>10} {:>8}  incomplete ({} parts on disk; `brink sweep` resumes it)",
+                l.hash, "-", "-", "-", l.parts_present
+            ),
         }
     }
     Ok(())
@@ -588,16 +456,10 @@ fn show(store: &Store, prefix: &str) -> Res {
         "built from  brink {} commit {} with {}",
         m.provenance.brink_version, m.provenance.git_commit, m.provenance.rustc
     );
-    println!(
-        "ran on      {} threads in {:.1} s; {} failed runs",
-        m.threads, m.wall_seconds, m.failed_runs
-    );
+    println!("ran on      {} threads in {:.1} s; {} failed runs", m.threads, m.wall_seconds, m.failed_runs);
     let bad = store.verify(&hash).map_err(store_fail)?;
     if bad.is_empty() {
-        println!(
-            "files       {} files, checksums match the manifest",
-            m.files.len()
-        );
+        println!("files       {} files, checksums match the manifest", m.files.len());
     } else {
         println!(
             "files       {} of {} files differ from the manifest:\n  {}",
@@ -610,9 +472,7 @@ fn show(store: &Store, prefix: &str) -> Res {
     if bad.is_empty() {
         Ok(())
     } else {
-        Err(failed(format!(
-            "result {hash} has files that differ from its manifest"
-        )))
+        Err(failed(format!("result {hash} has files that differ from its manifest")))
     }
 }
 
@@ -644,10 +504,7 @@ fn policies(levers: bool) {
 }
 
 fn params() {
-    println!(
-        "{:<26} {:>10} {:>18} {:<11} source",
-        "parameter", "default", "range", "group"
-    );
+    println!("{:<26} {:>10} {:>18} {:<11} source", "parameter", "default", "range", "group");
     for p in Param::ALL {
         let s = p.spec();
         println!(
@@ -670,10 +527,7 @@ fn run_one(config: Option<&Path>, policy: &str, seed: u64, months: Option<u32>, 
         .cloned()
         .or_else(|| Policy::builtin_named(policy))
         .ok_or_else(|| {
-            let names: Vec<String> = Policy::builtin()
-                .iter()
-                .map(|p| p.name().to_string())
-                .collect();
+            let names: Vec<String> = Policy::builtin().iter().map(|p| p.name().to_string()).collect();
             let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
             usage(format!(
                 "--policy: unknown policy {policy:?}{}; known: {}",
@@ -685,24 +539,14 @@ fn run_one(config: Option<&Path>, policy: &str, seed: u64, months: Option<u32>, 
     if horizon == 0 || horizon > 1200 {
         return Err(usage(format!("--months {horizon}: expected 1 to 1200")));
     }
-    let spec = RunSpec {
-        policy: &pol,
-        election_target: exp.election_target.as_ref(),
-        params: &exp.params,
-        horizon,
-    };
+    let spec = RunSpec { policy: &pol, election_target: exp.election_target.as_ref(), params: &exp.params, horizon };
     let mut trace = Trace::default();
     let o = run_observed(&spec, seed, &mut trace);
     let mut out = std::io::stdout().lock();
-    let w = |out: &mut std::io::StdoutLock, s: String| {
-        writeln!(out, "{s}").map_err(|e| failed(format!("stdout: {e}")))
-    };
+    let w = |out: &mut std::io::StdoutLock, s: String| writeln!(out, "{s}").map_err(|e| failed(format!("stdout: {e}")));
     if json {
         for m in &trace.months {
-            w(
-                &mut out,
-                serde_json::to_string(m).map_err(|e| failed(e.to_string()))?,
-            )?;
+            w(&mut out, serde_json::to_string(m).map_err(|e| failed(e.to_string()))?)?;
         }
         w(&mut out, serde_json::json!({ "outcome": o }).to_string())?;
     } else {
@@ -711,11 +555,7 @@ fn run_one(config: Option<&Path>, policy: &str, seed: u64, months: Option<u32>, 
             format!(
                 "policy {} · seed {seed} · {horizon} months · model defaults{}\n",
                 pol.name(),
-                if config.is_some() {
-                    " with the file's [model]"
-                } else {
-                    ""
-                }
+                if config.is_some() { " with the file's [model]" } else { "" }
             ),
         )?;
         for m in &trace.months {

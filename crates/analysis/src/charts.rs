@@ -55,19 +55,13 @@ fn err<E: std::fmt::Display>(e: E) -> String {
 
 fn footer(root: &DrawingArea<BitMapBackend, Shift>, stamp: &Stamp) -> Result<(), String> {
     let (w, h) = root.dim_in_pixel();
-    let text = format!(
-        "brink {} · result {} · {} runs",
-        env!("CARGO_PKG_VERSION"),
-        stamp.hash,
-        stamp.runs
-    );
+    let text = format!("brink {} · result {} · {} runs", env!("CARGO_PKG_VERSION"), stamp.hash, stamp.runs);
     let style = (FONT, 15).into_font().color(&BLACK.mix(0.65));
     let style = style.pos(plotters::style::text_anchor::Pos::new(
         plotters::style::text_anchor::HPos::Right,
         plotters::style::text_anchor::VPos::Bottom,
     ));
-    root.draw(&Text::new(text, (w as i32 - 12, h as i32 - 8), style))
-        .map_err(err)
+    root.draw(&Text::new(text, (w as i32 - 12, h as i32 - 8), style)).map_err(err)
 }
 
 /// Dot-and-whisker panels, one per risk: probability within the horizon per policy, with
@@ -89,17 +83,11 @@ pub fn risk_panels(
     let panels = body.split_evenly((risks.len(), 1));
     let n = s.len();
     for (panel, risk) in panels.iter().zip(risks) {
-        let k = Risk::ALL
-            .iter()
-            .position(|r| r == risk)
-            .expect("risk is listed");
+        let k = Risk::ALL.iter().position(|r| r == risk).expect("risk is listed");
         let top = s.iter().map(|p| p.risks[k].hi).fold(0.0, f64::max);
         let x_max = nice_ceiling(top.max(0.001) * 1.1);
         let mut chart = ChartBuilder::on(panel)
-            .caption(
-                format!("P({}) within {} months", risk.label(), stamp.horizon),
-                (FONT, 21),
-            )
+            .caption(format!("P({}) within {} months", risk.label(), stamp.horizon), (FONT, 21))
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(280)
@@ -131,16 +119,11 @@ pub fn risk_panels(
             let pr = p.risks[k];
             let y = || SegmentValue::CenterOf(n - 1 - i);
             chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(pr.lo, y()), (pr.hi, y())],
-                    c.stroke_width(4),
-                )))
+                .draw_series(std::iter::once(PathElement::new(vec![(pr.lo, y()), (pr.hi, y())], c.stroke_width(4))))
                 .map_err(err)?
                 .label(format!("{} ({} runs)", p.policy, p.runs))
                 .legend(move |(x, y)| Circle::new((x + 8, y), 6, c.filled()));
-            chart
-                .draw_series(std::iter::once(Circle::new((pr.p, y()), 7, c.filled())))
-                .map_err(err)?;
+            chart.draw_series(std::iter::once(Circle::new((pr.p, y()), 7, c.filled()))).map_err(err)?;
             chart
                 .draw_series(std::iter::once(Text::new(
                     format!("{:.1}%", 100.0 * pr.p),
@@ -176,21 +159,14 @@ pub fn cumulative_risk(
     let height = 120 + 420 * rungs.len() as u32;
     let root = BitMapBackend::new(path, (1400, height)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let body = root
-        .titled(
-            "Cumulative risk of escalation by month, per US policy",
-            (FONT, 30),
-        )
-        .map_err(err)?;
+    let body = root.titled("Cumulative risk of escalation by month, per US policy", (FONT, 30)).map_err(err)?;
     let (body, _) = body.split_vertically(height as i32 - 80);
     let panels = body.split_evenly((rungs.len(), 1));
     for (panel, (k, label)) in panels.iter().zip(rungs) {
         let series: Vec<Vec<(f64, f64)>> = (0..m.policies)
             .map(|p| {
                 let total = m.cell(p, 0).runs.max(1) as f64;
-                (0..m.horizon)
-                    .map(|t| (t as f64 + 1.0, m.cell(p, t).reached[*k] as f64 / total))
-                    .collect()
+                (0..m.horizon).map(|t| (t as f64 + 1.0, m.cell(p, t).reached[*k] as f64 / total)).collect()
             })
             .collect();
         let top = series.iter().flatten().map(|x| x.1).fold(0.0, f64::max);
@@ -217,9 +193,7 @@ pub fn cumulative_risk(
                 .draw_series(LineSeries::new(pts, c.stroke_width(3)))
                 .map_err(err)?
                 .label(names[p].clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3))
-                });
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
         }
         chart
             .configure_series_labels()
@@ -243,10 +217,7 @@ pub fn score_fan(path: &Path, m: &Monthly, names: &[String], stamp: &Stamp) -> R
     let root = BitMapBackend::new(path, (1400, height)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let body = root
-        .titled(
-            "Monthly escalation score (Rivera et al. 2024 points): median, 50% and 90% of runs",
-            (FONT, 26),
-        )
+        .titled("Monthly escalation score (Rivera et al. 2024 points): median, 50% and 90% of runs", (FONT, 26))
         .map_err(err)?;
     let (body, _) = body.split_vertically(height as i32 - 80);
     let panels = body.split_evenly((rows, cols));
@@ -274,26 +245,17 @@ pub fn score_fan(path: &Path, m: &Monthly, names: &[String], stamp: &Stamp) -> R
             .draw()
             .map_err(err)?;
         let months: Vec<u32> = (0..m.horizon).filter(|t| m.cell(p, *t).runs > 0).collect();
-        for (lo, hi, alpha, label) in [
-            (0.05, 0.95, 0.18, "90% of runs"),
-            (0.25, 0.75, 0.38, "50% of runs"),
-        ] {
-            let mut pts: Vec<(f64, f64)> =
-                months.iter().map(|t| (*t as f64, q(p, *t, lo))).collect();
+        for (lo, hi, alpha, label) in [(0.05, 0.95, 0.18, "90% of runs"), (0.25, 0.75, 0.38, "50% of runs")] {
+            let mut pts: Vec<(f64, f64)> = months.iter().map(|t| (*t as f64, q(p, *t, lo))).collect();
             pts.extend(months.iter().rev().map(|t| (*t as f64, q(p, *t, hi))));
             chart
                 .draw_series(std::iter::once(Polygon::new(pts, c.mix(alpha).filled())))
                 .map_err(err)?
                 .label(label)
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.mix(alpha).filled())
-                });
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.mix(alpha).filled()));
         }
         chart
-            .draw_series(LineSeries::new(
-                months.iter().map(|t| (*t as f64, q(p, *t, 0.5))),
-                c.stroke_width(2),
-            ))
+            .draw_series(LineSeries::new(months.iter().map(|t| (*t as f64, q(p, *t, 0.5))), c.stroke_width(2)))
             .map_err(err)?
             .label("median")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
@@ -323,9 +285,6 @@ fn format_prob(x: f64, max: f64) -> String {
 /// The smallest of 1, 2, 2.5, 5 times a power of ten at or above `x`, capped at 1.
 fn nice_ceiling(x: f64) -> f64 {
     let e = 10f64.powf(x.log10().floor());
-    let m = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .find(|m| m * e >= x)
-        .unwrap_or(10.0);
+    let m = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().find(|m| m * e >= x).unwrap_or(10.0);
     (m * e).min(1.0)
 }

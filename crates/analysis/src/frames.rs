@@ -17,28 +17,14 @@ fn ok(r: &RunRow) -> Option<&brink_core::RunOutcome> {
 pub fn runs_frame(plan: &Plan, rows: &[RunRow]) -> PolarsResult<DataFrame> {
     let n = rows.len();
     let mut cols: Vec<Column> = vec![
-        Column::new(
-            "run".into(),
-            rows.iter().map(|r| r.run).collect::<Vec<u64>>(),
-        ),
-        Column::new(
-            "scenario".into(),
-            rows.iter().map(|r| r.scenario).collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "replication".into(),
-            rows.iter().map(|r| r.replication).collect::<Vec<u32>>(),
-        ),
+        Column::new("run".into(), rows.iter().map(|r| r.run).collect::<Vec<u64>>()),
+        Column::new("scenario".into(), rows.iter().map(|r| r.scenario).collect::<Vec<u32>>()),
+        Column::new("replication".into(), rows.iter().map(|r| r.replication).collect::<Vec<u32>>()),
         Column::new(
             "policy".into(),
-            rows.iter()
-                .map(|r| plan.exp.policies[r.policy as usize].name())
-                .collect::<Vec<&str>>(),
+            rows.iter().map(|r| plan.exp.policies[r.policy as usize].name()).collect::<Vec<&str>>(),
         ),
-        Column::new(
-            "seed".into(),
-            rows.iter().map(|r| r.seed).collect::<Vec<u64>>(),
-        ),
+        Column::new("seed".into(), rows.iter().map(|r| r.seed).collect::<Vec<u64>>()),
         Column::new(
             "status".into(),
             rows.iter()
@@ -50,53 +36,35 @@ pub fn runs_frame(plan: &Plan, rows: &[RunRow]) -> PolarsResult<DataFrame> {
         ),
         Column::new(
             "error".into(),
-            rows.iter()
-                .map(|r| r.outcome.as_ref().err().map(|s| s.as_str()))
-                .collect::<Vec<Option<&str>>>(),
+            rows.iter().map(|r| r.outcome.as_ref().err().map(|s| s.as_str())).collect::<Vec<Option<&str>>>(),
         ),
     ];
     for (j, u) in plan.exp.uncertain.iter().enumerate() {
         cols.push(Column::new(
             u.param.name().into(),
-            rows.iter()
-                .map(|r| plan.design().point(r.scenario as usize)[j])
-                .collect::<Vec<f64>>(),
+            rows.iter().map(|r| plan.design().point(r.scenario as usize)[j]).collect::<Vec<f64>>(),
         ));
     }
     macro_rules! col_u32 {
         ($name:expr, $f:expr) => {
-            cols.push(Column::new(
-                $name.into(),
-                rows.iter()
-                    .map(|r| ok(r).map($f))
-                    .collect::<Vec<Option<u32>>>(),
-            ))
+            cols.push(Column::new($name.into(), rows.iter().map(|r| ok(r).map($f)).collect::<Vec<Option<u32>>>()))
         };
     }
     macro_rules! col_f64 {
         ($name:expr, $f:expr) => {
-            cols.push(Column::new(
-                $name.into(),
-                rows.iter()
-                    .map(|r| ok(r).map($f))
-                    .collect::<Vec<Option<f64>>>(),
-            ))
+            cols.push(Column::new($name.into(), rows.iter().map(|r| ok(r).map($f)).collect::<Vec<Option<f64>>>()))
         };
     }
     col_u32!("months", |o| o.months);
     col_u32!("max_rung", |o| o.max_rung as u32);
     cols.push(Column::new(
         "max_rung_name".into(),
-        rows.iter()
-            .map(|r| ok(r).map(|o| o.max_rung.name()))
-            .collect::<Vec<Option<&str>>>(),
+        rows.iter().map(|r| ok(r).map(|o| o.max_rung.name())).collect::<Vec<Option<&str>>>(),
     ));
     for rung in KEY_RUNGS {
         cols.push(Column::new(
             first_col(rung).into(),
-            rows.iter()
-                .map(|r| ok(r).and_then(|o| o.first_at_or_above(rung)))
-                .collect::<Vec<Option<u32>>>(),
+            rows.iter().map(|r| ok(r).and_then(|o| o.first_at_or_above(rung))).collect::<Vec<Option<u32>>>(),
         ));
     }
     col_u32!("missile_tests", |o| o.missile_tests);
@@ -106,15 +74,11 @@ pub fn runs_frame(plan: &Plan, rows: &[RunRow]) -> PolarsResult<DataFrame> {
     col_f64!("fissile_kg_end", |o| o.fissile_kg_end);
     cols.push(Column::new(
         "accident_month".into(),
-        rows.iter()
-            .map(|r| ok(r).and_then(|o| o.accident_month))
-            .collect::<Vec<Option<u32>>>(),
+        rows.iter().map(|r| ok(r).and_then(|o| o.accident_month)).collect::<Vec<Option<u32>>>(),
     ));
     cols.push(Column::new(
         "transfer_month".into(),
-        rows.iter()
-            .map(|r| ok(r).and_then(|o| o.transfer_month))
-            .collect::<Vec<Option<u32>>>(),
+        rows.iter().map(|r| ok(r).and_then(|o| o.transfer_month)).collect::<Vec<Option<u32>>>(),
     ));
     col_f64!("cohesion_end", |o| o.cohesion_end);
     col_f64!("trust_end", |o| o.trust_end);
@@ -126,9 +90,7 @@ pub fn runs_frame(plan: &Plan, rows: &[RunRow]) -> PolarsResult<DataFrame> {
     col_u32!("policy_switches", |o| o.policy_switches);
     cols.push(Column::new(
         "escalation_score".into(),
-        rows.iter()
-            .map(|r| ok(r).map(|o| o.escalation_score))
-            .collect::<Vec<Option<i64>>>(),
+        rows.iter().map(|r| ok(r).map(|o| o.escalation_score)).collect::<Vec<Option<i64>>>(),
     ));
     DataFrame::new(n, cols)
 }
@@ -151,10 +113,7 @@ pub fn monthly_frame(plan: &Plan, m: &Monthly) -> PolarsResult<DataFrame> {
         }
     }
     let cells = |f: &dyn Fn(&brink_sweep::MonthCell) -> f64| -> Vec<f64> {
-        (0..np)
-            .flat_map(|p| (0..h).map(move |t| (p, t)))
-            .map(|(p, t)| f(m.cell(p, t)))
-            .collect()
+        (0..np).flat_map(|p| (0..h).map(move |t| (p, t))).map(|(p, t)| f(m.cell(p, t))).collect()
     };
     let mut cols = vec![
         Column::new("policy".into(), policy),
@@ -169,10 +128,7 @@ pub fn monthly_frame(plan: &Plan, m: &Monthly) -> PolarsResult<DataFrame> {
                 m.cell(p, t).reached[k] as f64 / total
             })
             .collect();
-        cols.push(Column::new(
-            format!("cum_p_{}", rung.name()).into(),
-            reached,
-        ));
+        cols.push(Column::new(format!("cum_p_{}", rung.name()).into(), reached));
     }
     let per = |x: u64, c: &brink_sweep::MonthCell| {
         if c.runs == 0 {
@@ -191,30 +147,14 @@ pub fn monthly_frame(plan: &Plan, m: &Monthly) -> PolarsResult<DataFrame> {
             }
         }),
     ));
-    for (name, q) in [
-        ("score_p05", 0.05),
-        ("score_p25", 0.25),
-        ("score_p50", 0.5),
-        ("score_p75", 0.75),
-        ("score_p95", 0.95),
-    ] {
+    for (name, q) in
+        [("score_p05", 0.05), ("score_p25", 0.25), ("score_p50", 0.5), ("score_p75", 0.75), ("score_p95", 0.95)]
+    {
         cols.push(Column::new(name.into(), cells(&|c| c.score_quantile(q))));
     }
-    cols.push(Column::new(
-        "missiles_mean".into(),
-        cells(&|c| per(c.missiles, c)),
-    ));
-    cols.push(Column::new(
-        "nuclear_tests_mean".into(),
-        cells(&|c| per(c.nuclear_tests, c)),
-    ));
-    cols.push(Column::new(
-        "deal_share".into(),
-        cells(&|c| per(c.deals, c)),
-    ));
-    cols.push(Column::new(
-        "warheads_mean".into(),
-        cells(&|c| per(c.warheads, c)),
-    ));
+    cols.push(Column::new("missiles_mean".into(), cells(&|c| per(c.missiles, c))));
+    cols.push(Column::new("nuclear_tests_mean".into(), cells(&|c| per(c.nuclear_tests, c))));
+    cols.push(Column::new("deal_share".into(), cells(&|c| per(c.deals, c))));
+    cols.push(Column::new("warheads_mean".into(), cells(&|c| per(c.warheads, c))));
     DataFrame::new(n, cols)
 }

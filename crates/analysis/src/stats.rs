@@ -22,13 +22,7 @@ pub struct Proportion {
 /// (Wilson 1927; Brown, Cai and DasGupta 2001 recommend it over the Wald interval).
 pub fn wilson(hits: u64, n: u64, z: f64) -> Proportion {
     if n == 0 {
-        return Proportion {
-            hits,
-            n,
-            p: f64::NAN,
-            lo: f64::NAN,
-            hi: f64::NAN,
-        };
+        return Proportion { hits, n, p: f64::NAN, lo: f64::NAN, hi: f64::NAN };
     }
     let nf = n as f64;
     let p = hits as f64 / nf;
@@ -36,13 +30,7 @@ pub fn wilson(hits: u64, n: u64, z: f64) -> Proportion {
     let denom = 1.0 + z2 / nf;
     let centre = (p + z2 / (2.0 * nf)) / denom;
     let half = z * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
-    Proportion {
-        hits,
-        n,
-        p,
-        lo: (centre - half).max(0.0),
-        hi: (centre + half).min(1.0),
-    }
+    Proportion { hits, n, p, lo: (centre - half).max(0.0), hi: (centre + half).min(1.0) }
 }
 
 /// A mean difference with a normal-approximation 95% interval.
@@ -65,23 +53,13 @@ pub fn paired_difference(a: &[f64], b: &[f64]) -> Difference {
     let n = a.len().min(b.len());
     if n < 2 {
         let mean = if n == 1 { a[0] - b[0] } else { f64::NAN };
-        return Difference {
-            n: n as u64,
-            mean,
-            lo: f64::NAN,
-            hi: f64::NAN,
-        };
+        return Difference { n: n as u64, mean, lo: f64::NAN, hi: f64::NAN };
     }
     let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
     let mean = d.iter().sum::<f64>() / n as f64;
     let var = d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n as f64 - 1.0);
     let se = (var / n as f64).sqrt();
-    Difference {
-        n: n as u64,
-        mean,
-        lo: mean - Z95 * se,
-        hi: mean + Z95 * se,
-    }
+    Difference { n: n as u64, mean, lo: mean - Z95 * se, hi: mean + Z95 * se }
 }
 
 #[cfg(test)]
@@ -96,10 +74,7 @@ mod tests {
     fn wilson_matches_textbook_values() {
         // Brown, Cai & DasGupta (2001) and Newcombe (1998) example: 81 of 263.
         let w = wilson(81, 263, Z95);
-        assert!(
-            close(w.lo, 0.2553, 5e-4) && close(w.hi, 0.3662, 5e-4),
-            "{w:?}"
-        );
+        assert!(close(w.lo, 0.2553, 5e-4) && close(w.hi, 0.3662, 5e-4), "{w:?}");
         // Zero successes: lower bound 0, upper bound z^2/(n+z^2).
         let w = wilson(0, 10, Z95);
         assert_eq!(w.lo, 0.0);

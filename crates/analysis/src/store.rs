@@ -84,10 +84,7 @@ pub enum StoreError {
 type Result<T> = std::result::Result<T, StoreError>;
 
 fn io<T>(path: &Path, r: std::io::Result<T>) -> Result<T> {
-    r.map_err(|source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    r.map_err(|source| StoreError::Io { path: path.to_path_buf(), source })
 }
 
 /// Where the toolchain and the source came from, recorded in every manifest.
@@ -179,21 +176,13 @@ fn parquet_bytes(df: &mut DataFrame, path: &Path) -> Result<Vec<u8>> {
         .with_compression(ParquetCompression::Zstd(None))
         .with_row_group_size(Some(1 << 16))
         .finish(df)
-        .map_err(|source| StoreError::Polars {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        .map_err(|source| StoreError::Polars { path: path.to_path_buf(), source })?;
     Ok(buf)
 }
 
 fn read_parquet(path: &Path) -> Result<DataFrame> {
     let f = io(path, fs::File::open(path))?;
-    ParquetReader::new(f)
-        .finish()
-        .map_err(|source| StoreError::Polars {
-            path: path.to_path_buf(),
-            source,
-        })
+    ParquetReader::new(f).finish().map_err(|source| StoreError::Polars { path: path.to_path_buf(), source })
 }
 
 /// BLAKE3 of a file, in hex.
@@ -254,10 +243,8 @@ impl Store {
         let mpath = self.part_path(&plan.hash, k, "monthly");
         write_atomic(&mpath, &part.monthly.to_bytes())?;
         let ppath = self.part_path(&plan.hash, k, "parquet");
-        let mut df = runs_frame(plan, &part.rows).map_err(|source| StoreError::Polars {
-            path: ppath.clone(),
-            source,
-        })?;
+        let mut df =
+            runs_frame(plan, &part.rows).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
         let bytes = parquet_bytes(&mut df, &ppath)?;
         write_atomic(&ppath, &bytes)?;
         Ok(part.rows.len() as u64)
@@ -269,7 +256,15 @@ impl Store {
     }
 
     /// Assembles the final files from every part, writes the manifest last, removes the parts.
-    pub fn finalize(
+    /// If another process finished the same result meanwhile, its manifest is returned.
+    pub fn finalize(&self, plan: &Plan, threads: usize, wall: f64, provenance: &Provenance) -> Result<Manifest> {
+        match self.finalize_once(plan, threads, wall, provenance) {
+            Err(_) if self.is_complete(&plan.hash) => self.manifest(&plan.hash),
+            r => r,
+        }
+    }
+
+    fn finalize_once(
         &self,
         plan: &Plan,
         threads: usize,
@@ -279,18 +274,11 @@ impl Store {
         let dir = self.dir(&plan.hash);
         let missing = self.missing_parts(plan, 0..plan.parts());
         if !missing.is_empty() {
-            return Err(StoreError::Incomplete {
-                dir,
-                missing,
-                total: plan.parts(),
-            });
+            return Err(StoreError::Incomplete { dir, missing, total: plan.parts() });
         }
-        let names: Vec<String> = plan
-            .exp
-            .policies
-            .iter()
-            .map(|p| p.name().to_string())
-            .collect();
+        let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
+        remove_stale_temporaries(&dir);
+        remove_stale_temporaries(&dir.join("charts"));
         let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
         let mut monthly = Monthly::new(plan.exp.horizon, names.len());
         let runs_path = dir.join("runs.parquet");
@@ -311,35 +299,22 @@ impl Store {
             if df.height() as u64 != expected.end - expected.start {
                 return Err(StoreError::Corrupt {
                     path: ppath,
-                    why: format!(
-                        "holds {} rows, expected {}",
-                        df.height(),
-                        expected.end - expected.start
-                    ),
+                    why: format!("holds {} rows, expected {}", df.height(), expected.end - expected.start),
                 });
             }
             monthly.add(&m);
-            acc.add(&df).map_err(|source| StoreError::Polars {
-                path: ppath.clone(),
-                source,
-            })?;
+            acc.add(&df).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
             if writer.is_none() {
                 let f = io(&tmp_runs, fs::File::create(&tmp_runs))?;
                 let w = ParquetWriter::new(f)
                     .with_compression(ParquetCompression::Zstd(None))
                     .with_row_group_size(Some(1 << 16))
                     .batched(df.schema())
-                    .map_err(|source| StoreError::Polars {
-                        path: runs_path.clone(),
-                        source,
-                    })?;
+                    .map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
                 writer = Some(w);
             }
             if let Some(w) = writer.as_mut() {
-                w.write_batch(&df).map_err(|source| StoreError::Polars {
-                    path: runs_path.clone(),
-                    source,
-                })?;
+                w.write_batch(&df).map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
             }
             if plan.parts() == 1 {
                 all = Some(df);
@@ -347,10 +322,7 @@ impl Store {
         }
         let _ = all;
         if let Some(w) = writer {
-            w.finish().map_err(|source| StoreError::Polars {
-                path: runs_path.clone(),
-                source,
-            })?;
+            w.finish().map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
             io(&runs_path, fs::rename(&tmp_runs, &runs_path))?;
         }
         let summary = acc.finish();
@@ -363,66 +335,36 @@ impl Store {
         Ok(manifest)
     }
 
-    fn write_tables(
-        &self,
-        plan: &Plan,
-        summary: &[PolicySummary],
-        monthly: &Monthly,
-    ) -> Result<()> {
+    fn write_tables(&self, plan: &Plan, summary: &[PolicySummary], monthly: &Monthly) -> Result<()> {
         let dir = self.dir(&plan.hash);
         let mpath = dir.join("monthly.parquet");
-        let mut mdf = monthly_frame(plan, monthly).map_err(|source| StoreError::Polars {
-            path: mpath.clone(),
-            source,
-        })?;
+        let mut mdf =
+            monthly_frame(plan, monthly).map_err(|source| StoreError::Polars { path: mpath.clone(), source })?;
         write_atomic(&mpath, &parquet_bytes(&mut mdf, &mpath)?)?;
         let spath = dir.join("summary.csv");
         let reference = plan.exp.policies[plan.exp.reference].name();
-        let mut sdf = summary_frame(summary, reference).map_err(|source| StoreError::Polars {
-            path: spath.clone(),
-            source,
-        })?;
+        let mut sdf =
+            summary_frame(summary, reference).map_err(|source| StoreError::Polars { path: spath.clone(), source })?;
         let mut buf = Vec::new();
         CsvWriter::new(&mut buf)
             .finish(&mut sdf)
-            .map_err(|source| StoreError::Polars {
-                path: spath.clone(),
-                source,
-            })?;
+            .map_err(|source| StoreError::Polars { path: spath.clone(), source })?;
         write_atomic(&spath, &buf)
     }
 
     /// Draws every chart of result `plan` from its summary and monthly aggregates.
-    pub fn write_charts(
-        &self,
-        plan: &Plan,
-        summary: &[PolicySummary],
-        monthly: &Monthly,
-    ) -> Result<()> {
+    pub fn write_charts(&self, plan: &Plan, summary: &[PolicySummary], monthly: &Monthly) -> Result<()> {
         let cdir = self.dir(&plan.hash).join("charts");
         io(&cdir, fs::create_dir_all(&cdir))?;
-        let stamp = Stamp {
-            hash: plan.hash.clone(),
-            runs: plan.runs(),
-            horizon: plan.exp.horizon,
-        };
-        let names: Vec<String> = plan
-            .exp
-            .policies
-            .iter()
-            .map(|p| p.name().to_string())
-            .collect();
+        let stamp = Stamp { hash: plan.hash.clone(), runs: plan.runs(), horizon: plan.exp.horizon };
+        let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
         let r = plan.exp.reference;
-        let draw =
-            |name: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| -> Result<()> {
-                let path = cdir.join(name);
-                let tmp = cdir.join(format!(".{name}.tmp-{}.png", std::process::id()));
-                f(&tmp).map_err(|why| StoreError::Chart {
-                    path: path.clone(),
-                    why,
-                })?;
-                io(&path, fs::rename(&tmp, &path))
-            };
+        let draw = |name: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| -> Result<()> {
+            let path = cdir.join(name);
+            let tmp = cdir.join(format!(".{name}.tmp-{}.png", std::process::id()));
+            f(&tmp).map_err(|why| StoreError::Chart { path: path.clone(), why })?;
+            io(&path, fs::rename(&tmp, &path))
+        };
         draw("risk_by_policy.png", &|p| {
             charts::risk_panels(
                 p,
@@ -443,26 +385,20 @@ impl Store {
                 &stamp,
             )
         })?;
-        let idx =
-            |rung: brink_core::Rung| KEY_RUNGS.iter().position(|x| *x == rung).expect("key rung");
+        let idx = |rung: brink_core::Rung| KEY_RUNGS.iter().position(|x| *x == rung).expect("key rung");
         draw("cumulative_risk.png", &|p| {
             charts::cumulative_risk(
                 p,
                 monthly,
                 &names,
                 &[
-                    (
-                        idx(brink_core::Rung::DeadlyIncident),
-                        "deadly incident or worse",
-                    ),
+                    (idx(brink_core::Rung::DeadlyIncident), "deadly incident or worse"),
                     (idx(brink_core::Rung::War), "major war or worse"),
                 ],
                 &stamp,
             )
         })?;
-        draw("score_fan.png", &|p| {
-            charts::score_fan(p, monthly, &names, &stamp)
-        })
+        draw("score_fan.png", &|p| charts::score_fan(p, monthly, &names, &stamp))
     }
 
     fn manifest_of(
@@ -485,12 +421,7 @@ impl Store {
             design: plan.exp.method.name().to_string(),
             scenarios: plan.design().len() as u64,
             replications: plan.exp.replications,
-            policies: plan
-                .exp
-                .policies
-                .iter()
-                .map(|p| p.name().to_string())
-                .collect(),
+            policies: plan.exp.policies.iter().map(|p| p.name().to_string()).collect(),
             reference_policy: plan.exp.policies[plan.exp.reference].name().to_string(),
             horizon_months: plan.exp.horizon,
             runs: plan.runs(),
@@ -506,10 +437,8 @@ impl Store {
     pub fn manifest(&self, hash: &str) -> Result<Manifest> {
         let path = self.dir(hash).join("manifest.json");
         let bytes = io(&path, fs::read(&path))?;
-        serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
-            path,
-            why: format!("not a brink manifest: {e}"),
-        })
+        serde_json::from_slice(&bytes)
+            .map_err(|e| StoreError::Corrupt { path, why: format!("not a brink manifest: {e}") })
     }
 
     /// Every result folder, complete or not, sorted by hash.
@@ -522,29 +451,14 @@ impl Store {
         };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
-            if !e.path().is_dir()
-                || name.len() != 16
-                || !name.chars().all(|c| c.is_ascii_hexdigit())
-            {
+            if !e.path().is_dir() || name.len() != 16 || !name.chars().all(|c| c.is_ascii_hexdigit()) {
                 continue;
             }
-            let manifest = if self.is_complete(&name) {
-                self.manifest(&name).ok()
-            } else {
-                None
-            };
+            let manifest = if self.is_complete(&name) { self.manifest(&name).ok() } else { None };
             let parts_present = fs::read_dir(self.parts_dir(&name))
-                .map(|d| {
-                    d.flatten()
-                        .filter(|f| f.file_name().to_string_lossy().ends_with(".parquet"))
-                        .count()
-                })
+                .map(|d| d.flatten().filter(|f| f.file_name().to_string_lossy().ends_with(".parquet")).count())
                 .unwrap_or(0);
-            out.push(Listing {
-                hash: name,
-                manifest,
-                parts_present,
-            });
+            out.push(Listing { hash: name, manifest, parts_present });
         }
         out.sort_by(|a, b| a.hash.cmp(&b.hash));
         Ok(out)
@@ -559,15 +473,9 @@ impl Store {
             .map(|l| l.hash)
             .collect();
         match matches.len() {
-            0 => Err(StoreError::NotFound {
-                prefix: prefix.to_string(),
-                root: self.root.clone(),
-            }),
+            0 => Err(StoreError::NotFound { prefix: prefix.to_string(), root: self.root.clone() }),
             1 => Ok(matches.into_iter().next().expect("one match")),
-            _ => Err(StoreError::Ambiguous {
-                prefix: prefix.to_string(),
-                candidates: matches,
-            }),
+            _ => Err(StoreError::Ambiguous { prefix: prefix.to_string(), candidates: matches }),
         }
     }
 
@@ -591,17 +499,9 @@ impl Store {
         let dir = self.dir(&plan.hash);
         let runs_path = dir.join("runs.parquet");
         let df = read_parquet(&runs_path)?;
-        let names: Vec<String> = plan
-            .exp
-            .policies
-            .iter()
-            .map(|p| p.name().to_string())
-            .collect();
+        let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
         let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
-        acc.add(&df).map_err(|source| StoreError::Polars {
-            path: runs_path.clone(),
-            source,
-        })?;
+        acc.add(&df).map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
         let monthly = read_monthly(&dir.join("monthly.parquet"), plan)?;
         self.write_charts(plan, &acc.finish(), &monthly)?;
         let mut m = self.manifest(&plan.hash)?;
@@ -610,6 +510,20 @@ impl Store {
         }
         let json = serde_json::to_vec_pretty(&m).expect("a manifest serializes");
         write_atomic(&dir.join("manifest.json"), &json)
+    }
+}
+
+/// Removes temporary files that a killed process left behind (`.name.tmp-PID-N`), except this
+/// process's own.
+fn remove_stale_temporaries(dir: &Path) {
+    let own = format!(".tmp-{}", std::process::id());
+    if let Ok(rd) = fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') && name.contains(".tmp-") && !name.contains(&own) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
     }
 }
 
@@ -624,18 +538,8 @@ fn read_monthly(path: &Path, plan: &Plan) -> Result<Monthly> {
             why: format!("{} rows, expected {}", df.height(), np * h as usize),
         });
     }
-    let pe = |e: PolarsError| StoreError::Polars {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let runs: Vec<u64> = df
-        .column("runs")
-        .map_err(pe)?
-        .u64()
-        .map_err(pe)?
-        .iter()
-        .map(|x| x.unwrap_or(0))
-        .collect();
+    let pe = |e: PolarsError| StoreError::Polars { path: path.to_path_buf(), source: e };
+    let runs: Vec<u64> = df.column("runs").map_err(pe)?.u64().map_err(pe)?.iter().map(|x| x.unwrap_or(0)).collect();
     let mut m = Monthly::new(h, np);
     for (i, c) in m.cells.iter_mut().enumerate() {
         c.runs = runs[i];
@@ -652,35 +556,20 @@ fn read_monthly(path: &Path, plan: &Plan) -> Result<Monthly> {
         for p in 0..np {
             let total = m.cells[p * h as usize].runs;
             for t in 0..h as usize {
-                m.cells[p * h as usize + t].reached[k] =
-                    (v[p * h as usize + t] * total as f64).round() as u64;
+                m.cells[p * h as usize + t].reached[k] = (v[p * h as usize + t] * total as f64).round() as u64;
             }
         }
     }
     // Score quantiles come back as a five-point histogram: enough to redraw the fan chart.
     let q = |name: &str| -> Result<Vec<f64>> {
-        Ok(df
-            .column(name)
-            .map_err(pe)?
-            .f64()
-            .map_err(pe)?
-            .iter()
-            .map(|x| x.unwrap_or(f64::NAN))
-            .collect())
+        Ok(df.column(name).map_err(pe)?.f64().map_err(pe)?.iter().map(|x| x.unwrap_or(f64::NAN)).collect())
     };
-    let qs = [
-        q("score_p05")?,
-        q("score_p25")?,
-        q("score_p50")?,
-        q("score_p75")?,
-        q("score_p95")?,
-    ];
+    let qs = [q("score_p05")?, q("score_p25")?, q("score_p50")?, q("score_p75")?, q("score_p95")?];
     for (i, c) in m.cells.iter_mut().enumerate() {
         for (j, w) in [5u32, 20, 25, 25, 25].iter().enumerate() {
             let x = qs[j][i];
             if x.is_finite() {
-                let bin = ((x as i32 - brink_sweep::runner::SCORE_MIN)
-                    / brink_sweep::runner::SCORE_BIN)
+                let bin = ((x as i32 - brink_sweep::runner::SCORE_MIN) / brink_sweep::runner::SCORE_BIN)
                     .clamp(0, brink_sweep::runner::SCORE_BINS as i32 - 1);
                 c.score_hist[bin as usize] += w;
             }
@@ -692,12 +581,7 @@ fn read_monthly(path: &Path, plan: &Plan) -> Result<Monthly> {
 /// Output files of a result folder, relative, sorted: everything but the manifest and parts.
 fn output_files(dir: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    for name in [
-        "config.toml",
-        "runs.parquet",
-        "monthly.parquet",
-        "summary.csv",
-    ] {
+    for name in ["config.toml", "runs.parquet", "monthly.parquet", "summary.csv"] {
         if dir.join(name).is_file() {
             out.push(name.to_string());
         }

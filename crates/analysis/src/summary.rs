@@ -25,14 +25,8 @@ pub enum Risk {
 
 impl Risk {
     /// Every risk, in report order.
-    pub const ALL: [Risk; 6] = [
-        Risk::DeadlyIncident,
-        Risk::LimitedStrikes,
-        Risk::War,
-        Risk::NuclearUse,
-        Risk::Accident,
-        Risk::Transfer,
-    ];
+    pub const ALL: [Risk; 6] =
+        [Risk::DeadlyIncident, Risk::LimitedStrikes, Risk::War, Risk::NuclearUse, Risk::Accident, Risk::Transfer];
 
     /// Column-name stem.
     pub fn name(self) -> &'static str {
@@ -139,30 +133,13 @@ impl Accumulator {
         if runs.height() % np != 0 {
             polars_bail!(ComputeError: "a runs frame of {} rows does not hold whole groups of {} policies", runs.height(), np);
         }
-        let failed: Vec<bool> = runs
-            .column("status")?
-            .str()?
-            .iter()
-            .map(|s| s == Some("failed"))
-            .collect();
+        let failed: Vec<bool> = runs.column("status")?.str()?.iter().map(|s| s == Some("failed")).collect();
         let mut ind: Vec<Vec<bool>> = Vec::with_capacity(6);
         for r in Risk::ALL {
-            ind.push(
-                runs.column(&r.column())?
-                    .is_not_null()
-                    .iter()
-                    .map(|b| b.unwrap_or(false))
-                    .collect(),
-            );
+            ind.push(runs.column(&r.column())?.is_not_null().iter().map(|b| b.unwrap_or(false)).collect());
         }
         let f64_col = |name: &str| -> PolarsResult<Vec<f64>> {
-            Ok(runs
-                .column(name)?
-                .cast(&DataType::Float64)?
-                .f64()?
-                .iter()
-                .map(|x| x.unwrap_or(f64::NAN))
-                .collect())
+            Ok(runs.column(name)?.cast(&DataType::Float64)?.f64()?.iter().map(|x| x.unwrap_or(f64::NAN)).collect())
         };
         let months = f64_col("months")?;
         let vals = [
@@ -219,9 +196,7 @@ impl Accumulator {
                     failed: self.failed[p],
                     risks: (0..6).map(|k| wilson(self.hits[p][k], n, Z95)).collect(),
                     versus_reference: (0..6)
-                        .map(|k| {
-                            difference_from_sums(self.pairs[p], self.dsum[p][k], self.d2sum[p][k])
-                        })
+                        .map(|k| difference_from_sums(self.pairs[p], self.dsum[p][k], self.d2sum[p][k]))
                         .collect(),
                     missiles_per_year: mean(0),
                     nuclear_tests: mean(1),
@@ -239,23 +214,13 @@ impl Accumulator {
 /// Paired difference from the count, sum and sum of squares of the differences.
 fn difference_from_sums(n: u64, sum: i64, sum2: u64) -> Difference {
     if n < 2 {
-        return Difference {
-            n,
-            mean: if n == 1 { sum as f64 } else { f64::NAN },
-            lo: f64::NAN,
-            hi: f64::NAN,
-        };
+        return Difference { n, mean: if n == 1 { sum as f64 } else { f64::NAN }, lo: f64::NAN, hi: f64::NAN };
     }
     let nf = n as f64;
     let mean = sum as f64 / nf;
     let var = ((sum2 as f64 - nf * mean * mean) / (nf - 1.0)).max(0.0);
     let se = (var / nf).sqrt();
-    Difference {
-        n,
-        mean,
-        lo: mean - Z95 * se,
-        hi: mean + Z95 * se,
-    }
+    Difference { n, mean, lo: mean - Z95 * se, hi: mean + Z95 * se }
 }
 
 #[cfg(test)]
@@ -281,57 +246,33 @@ mod tests {
 pub fn summary_frame(s: &[PolicySummary], reference: &str) -> PolarsResult<DataFrame> {
     let round = |x: f64| (x * 1e6).round() / 1e6;
     let mut cols = vec![
-        Column::new(
-            "policy".into(),
-            s.iter().map(|p| p.policy.as_str()).collect::<Vec<_>>(),
-        ),
+        Column::new("policy".into(), s.iter().map(|p| p.policy.as_str()).collect::<Vec<_>>()),
         Column::new("runs".into(), s.iter().map(|p| p.runs).collect::<Vec<_>>()),
-        Column::new(
-            "failed".into(),
-            s.iter().map(|p| p.failed).collect::<Vec<_>>(),
-        ),
+        Column::new("failed".into(), s.iter().map(|p| p.failed).collect::<Vec<_>>()),
     ];
     for (k, r) in Risk::ALL.iter().enumerate() {
         let n = r.name();
-        cols.push(Column::new(
-            format!("p_{n}").into(),
-            s.iter().map(|p| round(p.risks[k].p)).collect::<Vec<_>>(),
-        ));
-        cols.push(Column::new(
-            format!("p_{n}_lo").into(),
-            s.iter().map(|p| round(p.risks[k].lo)).collect::<Vec<_>>(),
-        ));
-        cols.push(Column::new(
-            format!("p_{n}_hi").into(),
-            s.iter().map(|p| round(p.risks[k].hi)).collect::<Vec<_>>(),
-        ));
+        cols.push(Column::new(format!("p_{n}").into(), s.iter().map(|p| round(p.risks[k].p)).collect::<Vec<_>>()));
+        cols.push(Column::new(format!("p_{n}_lo").into(), s.iter().map(|p| round(p.risks[k].lo)).collect::<Vec<_>>()));
+        cols.push(Column::new(format!("p_{n}_hi").into(), s.iter().map(|p| round(p.risks[k].hi)).collect::<Vec<_>>()));
     }
     for (k, r) in Risk::ALL.iter().enumerate() {
         let n = r.name();
         cols.push(Column::new(
             format!("diff_{n}_vs_{reference}").into(),
-            s.iter()
-                .map(|p| round(p.versus_reference[k].mean))
-                .collect::<Vec<_>>(),
+            s.iter().map(|p| round(p.versus_reference[k].mean)).collect::<Vec<_>>(),
         ));
         cols.push(Column::new(
             format!("diff_{n}_lo").into(),
-            s.iter()
-                .map(|p| round(p.versus_reference[k].lo))
-                .collect::<Vec<_>>(),
+            s.iter().map(|p| round(p.versus_reference[k].lo)).collect::<Vec<_>>(),
         ));
         cols.push(Column::new(
             format!("diff_{n}_hi").into(),
-            s.iter()
-                .map(|p| round(p.versus_reference[k].hi))
-                .collect::<Vec<_>>(),
+            s.iter().map(|p| round(p.versus_reference[k].hi)).collect::<Vec<_>>(),
         ));
     }
     for (name, f) in [
-        (
-            "missiles_per_year",
-            (|p: &PolicySummary| p.missiles_per_year) as fn(&PolicySummary) -> f64,
-        ),
+        ("missiles_per_year", (|p: &PolicySummary| p.missiles_per_year) as fn(&PolicySummary) -> f64),
         ("nuclear_tests", |p| p.nuclear_tests),
         ("warheads_end", |p| p.warheads_end),
         ("cohesion_end", |p| p.cohesion_end),
@@ -339,10 +280,7 @@ pub fn summary_frame(s: &[PolicySummary], reference: &str) -> PolarsResult<DataF
         ("sanctions_end", |p| p.sanctions_end),
         ("escalation_score", |p| p.escalation_score),
     ] {
-        cols.push(Column::new(
-            format!("mean_{name}").into(),
-            s.iter().map(|p| round(f(p))).collect::<Vec<_>>(),
-        ));
+        cols.push(Column::new(format!("mean_{name}").into(), s.iter().map(|p| round(f(p))).collect::<Vec<_>>()));
     }
     DataFrame::new(s.len(), cols)
 }

@@ -24,12 +24,7 @@ fn main() {
         "trust"
     );
     for policy in Policy::builtin() {
-        let spec = RunSpec {
-            policy: &policy,
-            election_target: None,
-            params: &params,
-            horizon,
-        };
+        let spec = RunSpec { policy: &policy, election_target: None, params: &params, horizon };
         let (
             mut m,
             mut nt,
@@ -61,6 +56,21 @@ fn main() {
         }
         let nf = n as f64;
         let pct = |x: u32| 100.0 * x as f64 / nf;
-        println!("{:<26} {:>7.2} {:>7.2} {:>7.1} {:>7.1} {:>7.1} {:>7.2} {:>7.2} {:>7.2} {:>7.1} {:>7.2} {:>6.2} {:>6.2}", policy.name(), m / nf, nt / nf, pct(dead), pct(strike), pct(war), pct(nuke), pct(acc), pct(xfer), wh / nf, deals / nf, coh / nf, tr / nf);
+        println!(
+            "{:<26} {:>7.2} {:>7.2} {:>7.1} {:>7.1} {:>7.1} {:>7.2} {:>7.2} {:>7.2} {:>7.1} {:>7.2} {:>6.2} {:>6.2}",
+            policy.name(),
+            m / nf,
+            nt / nf,
+            pct(dead),
+            pct(strike),
+            pct(war),
+            pct(nuke),
+            pct(acc),
+            pct(xfer),
+            wh / nf,
+            deals / nf,
+            coh / nf,
+            tr / nf
+        );
     }
 }

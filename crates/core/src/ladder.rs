@@ -107,10 +107,5 @@ impl Category {
 }
 
 /// The rungs whose first-reach month is recorded for every run.
-pub const KEY_RUNGS: [Rung; 5] = [
-    Rung::NuclearTest,
-    Rung::DeadlyIncident,
-    Rung::LimitedStrikes,
-    Rung::War,
-    Rung::NuclearUse,
-];
+pub const KEY_RUNGS: [Rung; 5] =
+    [Rung::NuclearTest, Rung::DeadlyIncident, Rung::LimitedStrikes, Rung::War, Rung::NuclearUse];

@@ -24,14 +24,8 @@ pub enum ActorId {
 
 impl ActorId {
     /// Every actor, in the canonical order that fixes message delivery order.
-    pub const ALL: [ActorId; 6] = [
-        ActorId::Us,
-        ActorId::Dprk,
-        ActorId::Rok,
-        ActorId::China,
-        ActorId::Unsc,
-        ActorId::Iaea,
-    ];
+    pub const ALL: [ActorId; 6] =
+        [ActorId::Us, ActorId::Dprk, ActorId::Rok, ActorId::China, ActorId::Unsc, ActorId::Iaea];
 
     /// Short name for traces.
     pub fn name(self) -> &'static str {
@@ -259,12 +253,8 @@ impl Msg {
     pub fn rung(&self) -> Rung {
         match self {
             Msg::ExerciseHeld | Msg::Threat => Rung::Posturing,
-            Msg::MissileTest {
-                long_range: false, ..
-            } => Rung::MissileTest,
-            Msg::MissileTest {
-                long_range: true, ..
-            } => Rung::LongRangeLaunch,
+            Msg::MissileTest { long_range: false, .. } => Rung::MissileTest,
+            Msg::MissileTest { long_range: true, .. } => Rung::LongRangeLaunch,
             Msg::NuclearTest => Rung::NuclearTest,
             Msg::DeadlyIncident => Rung::DeadlyIncident,
             Msg::Strike | Msg::Retaliation => Rung::LimitedStrikes,
@@ -284,10 +274,7 @@ impl Msg {
             | Msg::Inducement { .. }
             | Msg::InterKoreanEngagement
             | Msg::Ceasefire => Category::DeEscalation,
-            Msg::ResolutionAdopted {
-                kind: Draft::Relief,
-                ..
-            } => Category::DeEscalation,
+            Msg::ResolutionAdopted { kind: Draft::Relief, .. } => Category::DeEscalation,
             Msg::ExerciseHeld | Msg::Threat => Category::Posturing,
             Msg::MissileTest { .. }
             | Msg::NuclearTest
@@ -296,9 +283,7 @@ impl Msg {
             | Msg::DealEndedByDprk(_)
             | Msg::NuclearAlert => Category::NonViolent,
             Msg::ResolutionAdopted { .. } => Category::NonViolent,
-            Msg::DeadlyIncident | Msg::Strike | Msg::Retaliation | Msg::WarBegins => {
-                Category::Violent
-            }
+            Msg::DeadlyIncident | Msg::Strike | Msg::Retaliation | Msg::WarBegins => Category::Violent,
             Msg::NuclearUse => Category::Nuclear,
             _ => Category::StatusQuo,
         }
@@ -329,10 +314,6 @@ impl<'a> Outbox<'a> {
 
     /// Sends `msg` to `to`, delivered at the next month boundary.
     pub fn send(&mut self, to: To, msg: Msg) {
-        self.out.push(Envelope {
-            from: self.from,
-            to,
-            msg,
-        });
+        self.out.push(Envelope { from: self.from, to, msg });
     }
 }

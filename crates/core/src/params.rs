@@ -268,11 +268,7 @@ pub struct OutOfRange {
 impl std::fmt::Display for OutOfRange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = self.param.spec();
-        write!(
-            f,
-            "{} = {} is outside [{}, {}]",
-            s.name, self.value, s.min, s.max
-        )
+        write!(f, "{} = {} is outside [{}, {}]", s.name, self.value, s.min, s.max)
     }
 }
 

@@ -65,23 +65,14 @@ pub struct BadLever {
 
 impl std::fmt::Display for BadLever {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} = {} is outside [0, 1]",
-            self.lever.name(),
-            self.value
-        )
+        write!(f, "{} = {} is outside [0, 1]", self.lever.name(), self.value)
     }
 }
 
 impl Policy {
     /// A policy from a name, a one-line summary and its lever values.
     pub fn new(name: &str, summary: &str, levers: [f64; Lever::COUNT]) -> Result<Policy, BadLever> {
-        let mut p = Policy {
-            name: name.to_string(),
-            summary: summary.to_string(),
-            levers: [0.0; Lever::COUNT],
-        };
+        let mut p = Policy { name: name.to_string(), summary: summary.to_string(), levers: [0.0; Lever::COUNT] };
         for l in Lever::ALL {
             p.set(*l, levers[*l as usize])?;
         }
@@ -100,11 +91,7 @@ impl Policy {
 
     /// A copy under another name, for user policies built on a base.
     pub fn derived(&self, name: &str, summary: &str) -> Policy {
-        Policy {
-            name: name.to_string(),
-            summary: summary.to_string(),
-            levers: self.levers,
-        }
+        Policy { name: name.to_string(), summary: summary.to_string(), levers: self.levers }
     }
 
     /// Reads one lever.
@@ -125,20 +112,12 @@ impl Policy {
     /// How hard-line the policy is, 0..1: the mean of the coercive levers and the demand.
     pub fn hardness(&self) -> f64 {
         use Lever::*;
-        (self.get(Demand)
-            + self.get(SanctionPush)
-            + self.get(Exercises)
-            + self.get(Rhetoric)
-            + self.get(Force))
-            / 5.0
+        (self.get(Demand) + self.get(SanctionPush) + self.get(Exercises) + self.get(Rhetoric) + self.get(Force)) / 5.0
     }
 
     /// The six built-in policies of the brief, in a stable order.
     pub fn builtin() -> Vec<Policy> {
-        BUILTIN
-            .iter()
-            .map(|(n, s, v)| Policy::new(n, s, *v).expect("built-in policies are valid"))
-            .collect()
+        BUILTIN.iter().map(|(n, s, v)| Policy::new(n, s, *v).expect("built-in policies are valid")).collect()
     }
 
     /// A built-in policy by name.
@@ -157,44 +136,32 @@ const BUILTIN: &[(&str, &str, [f64; Lever::COUNT])] = &[
     (
         "maximum_pressure",
         "2017-early 2018: CVID first, sanctions ratchet after every test, no talks, threats",
-        [
-            0.05, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.6,
-        ],
+        [0.05, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.6],
     ),
     (
         "strategic_patience",
         "2009-2016: CVID commitment before talks, sanctions after provocations",
-        [
-            0.05, 1.0, 1.0, 0.3, 0.9, 0.0, 1.0, 0.0, 1.0, 0.0, 0.8, 0.4, 0.2,
-        ],
+        [0.05, 1.0, 1.0, 0.3, 0.9, 0.0, 1.0, 0.0, 1.0, 0.0, 0.8, 0.4, 0.2],
     ),
     (
         "six_party_talks",
         "2003-2008: multilateral talks hosted by China, CVID as end state, action for action",
-        [
-            0.5, 0.3, 0.9, 1.0, 0.5, 0.3, 0.5, 0.5, 0.8, 0.2, 0.6, 0.2, 0.1,
-        ],
+        [0.5, 0.3, 0.9, 1.0, 0.5, 0.3, 0.5, 0.5, 0.8, 0.2, 0.6, 0.2, 0.1],
     ),
     (
         "summit_diplomacy",
         "2018-2019: leader-level talks, vague denuclearization, no relief, exercises suspended",
-        [
-            0.6, 0.0, 0.6, 0.0, 0.3, 0.0, 1.0, 0.1, 0.0, 0.0, 0.1, 0.3, 0.2,
-        ],
+        [0.6, 0.0, 0.6, 0.0, 0.3, 0.0, 1.0, 0.1, 0.0, 0.0, 0.1, 0.3, 0.2],
     ),
     (
         OPED_POLICY,
         "the op-ed: a cap not CVID, partial UNSC relief for IAEA transparency and safety",
-        [
-            0.5, 0.0, 0.0, 0.5, 0.7, 0.3, 1.0, 0.2, 1.0, 1.0, 0.5, 0.2, 0.1,
-        ],
+        [0.5, 0.0, 0.0, 0.5, 0.7, 0.3, 1.0, 0.2, 1.0, 1.0, 0.5, 0.2, 0.1],
     ),
     (
         "engagement_freeze",
         "1994-2002 Agreed Framework: bilateral freeze for fuel oil and reactors, IAEA monitoring",
-        [
-            0.6, 0.0, 0.1, 0.0, 0.3, 0.3, 0.0, 0.8, 0.8, 0.3, 0.4, 0.1, 0.1,
-        ],
+        [0.6, 0.0, 0.1, 0.0, 0.3, 0.3, 0.0, 0.8, 0.8, 0.3, 0.4, 0.1, 0.1],
     ),
 ];
 

@@ -96,11 +96,7 @@ impl RunOutcome {
 
     /// Month of the first escalation to a key rung at or above `rung`.
     pub fn first_at_or_above(&self, rung: Rung) -> Option<u32> {
-        self.first_month[rung as usize..]
-            .iter()
-            .flatten()
-            .min()
-            .copied()
+        self.first_month[rung as usize..].iter().flatten().min().copied()
     }
 }
 
@@ -152,12 +148,7 @@ pub fn run_observed(spec: &RunSpec, seed: u64, obs: &mut impl Observer) -> RunOu
 
 /// Runs one simulation stepping the actors in `order` (any permutation gives the same run).
 #[doc(hidden)]
-pub fn run_in_order(
-    spec: &RunSpec,
-    seed: u64,
-    order: [ActorId; 6],
-    obs: &mut impl Observer,
-) -> RunOutcome {
+pub fn run_in_order(spec: &RunSpec, seed: u64, order: [ActorId; 6], obs: &mut impl Observer) -> RunOutcome {
     Simulation::new(spec, seed, order).run(obs)
 }
 
@@ -195,13 +186,7 @@ impl<'a> Simulation<'a> {
     fn new(spec: &'a RunSpec<'a>, seed: u64, order: [ActorId; 6]) -> Self {
         let p = spec.params;
         let us = Us::new(spec.policy.clone(), spec.election_target.cloned());
-        let (dprk, rok, china, unsc, iaea) = (
-            Dprk::new(p),
-            Rok::new(p),
-            China::new(p),
-            Unsc::new(p),
-            Iaea::default(),
-        );
+        let (dprk, rok, china, unsc, iaea) = (Dprk::new(p), Rok::new(p), China::new(p), Unsc::new(p), Iaea::default());
         let world = World {
             month: 0,
             rung: Rung::Calm,
@@ -302,12 +287,7 @@ impl<'a> Simulation<'a> {
 
     fn publish(&mut self, month: u32) {
         let w = &mut self.world;
-        let rung = self
-            .outbox
-            .iter()
-            .map(|e| e.msg.rung())
-            .max()
-            .unwrap_or(Rung::Calm);
+        let rung = self.outbox.iter().map(|e| e.msg.rung()).max().unwrap_or(Rung::Calm);
         w.month = month;
         w.tension = rung.max(Rung::from_index((w.tension as u8).saturating_sub(1)));
         w.rung = rung;

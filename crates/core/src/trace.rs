@@ -59,51 +59,31 @@ impl Observer for Trace {
 /// A short human description of a message.
 pub fn describe(m: &Msg) -> String {
     match m {
-        Msg::TalksOffer(t) => format!(
-            "offers talks (demand {:.1}, verification {:.1}, relief {:.1})",
-            t.demand, t.verification, t.relief
-        ),
+        Msg::TalksOffer(t) => {
+            format!("offers talks (demand {:.1}, verification {:.1}, relief {:.1})", t.demand, t.verification, t.relief)
+        }
         Msg::ProposeSanctions(d) => format!("tables sanctions ({})", draft_name(*d)),
         Msg::ProposeRelief { amount } => format!("tables sanctions relief of {amount:.2}"),
         Msg::Inducement { amount } => format!("delivers inducements worth {amount:.2}"),
         Msg::DealEndedByUs(c) | Msg::DealEndedByDprk(c) => format!("ends the deal ({c:?})"),
-        Msg::DealAgreed(t) => format!(
-            "agrees a deal (demand {:.1}, verification {:.1})",
-            t.demand, t.verification
-        ),
+        Msg::DealAgreed(t) => format!("agrees a deal (demand {:.1}, verification {:.1})", t.demand, t.verification),
         Msg::InspectorsInvited { coverage, safety } => {
             format!("invites inspectors (coverage {coverage:.1}, safety {safety:.1})")
         }
-        Msg::SiteActivity { covert } => format!(
-            "site activity{}",
-            if *covert { " (covert work)" } else { "" }
-        ),
+        Msg::SiteActivity { covert } => format!("site activity{}", if *covert { " (covert work)" } else { "" }),
         Msg::MissileTest { count, long_range } => {
-            format!(
-                "launches {count} missile(s){}",
-                if *long_range { ", one long-range" } else { "" }
-            )
+            format!("launches {count} missile(s){}", if *long_range { ", one long-range" } else { "" })
         }
-        Msg::Vote { draft, yes } => format!(
-            "votes {} on draft {draft}",
-            if *yes { "yes" } else { "no (veto)" }
-        ),
+        Msg::Vote { draft, yes } => format!("votes {} on draft {draft}", if *yes { "yes" } else { "no (veto)" }),
         Msg::VoteCall { draft, kind } => {
             format!("calls the vote on draft {draft} ({})", draft_name(*kind))
         }
-        Msg::ResolutionAdopted { kind, sanctions } => format!(
-            "adopts {} (sanctions now {sanctions:.2})",
-            draft_name(*kind)
-        ),
+        Msg::ResolutionAdopted { kind, sanctions } => {
+            format!("adopts {} (sanctions now {sanctions:.2})", draft_name(*kind))
+        }
         Msg::ResolutionFailed { kind } => format!("fails to adopt {}", draft_name(*kind)),
-        Msg::Report {
-            confidence,
-            violation,
-        } => {
-            format!(
-                "reports: confidence {confidence:.2}{}",
-                if *violation { ", VIOLATION found" } else { "" }
-            )
+        Msg::Report { confidence, violation } => {
+            format!("reports: confidence {confidence:.2}{}", if *violation { ", VIOLATION found" } else { "" })
         }
         other => format!("{other:?}"),
     }
@@ -125,12 +105,7 @@ fn recipients(e: &Envelope) -> String {
     if e.to == crate::To::NOBODY {
         return "(private)".into();
     }
-    ActorId::ALL
-        .iter()
-        .filter(|a| e.to.has(**a))
-        .map(|a| a.name())
-        .collect::<Vec<_>>()
-        .join(",")
+    ActorId::ALL.iter().filter(|a| e.to.has(**a)).map(|a| a.name()).collect::<Vec<_>>().join(",")
 }
 
 impl fmt::Display for TraceMonth {
@@ -149,13 +124,7 @@ impl fmt::Display for TraceMonth {
             if self.deal { "  [deal in force]" } else { "" }
         )?;
         for e in &self.messages {
-            writeln!(
-                f,
-                "    {:>5} -> {:<10} {}",
-                e.from.name(),
-                recipients(e),
-                describe(&e.msg)
-            )?;
+            writeln!(f, "    {:>5} -> {:<10} {}", e.from.name(), recipients(e), describe(&e.msg))?;
         }
         Ok(())
     }

@@ -5,9 +5,7 @@
 use brink_core::actors::{accident_hazard, deal_probability, strike_probability, transfer_hazard};
 use brink_core::sim::run_in_order;
 use brink_core::trace::Trace;
-use brink_core::{
-    run_observed, ActorId, MonthLog, Observer, Param, Params, Policy, RunSpec, Terms,
-};
+use brink_core::{run_observed, ActorId, MonthLog, Observer, Param, Params, Policy, RunSpec, Terms};
 use proptest::prelude::*;
 
 fn params_strategy() -> impl Strategy<Value = Params> {
@@ -16,11 +14,7 @@ fn params_strategy() -> impl Strategy<Value = Params> {
         for (param, x) in Param::ALL.iter().zip(u) {
             let s = param.spec();
             // Stay within a plausible slice of the wide ranges (warheads up to 1000 etc.).
-            let hi = if s.max > 100.0 {
-                s.min + (s.max - s.min) * 0.2
-            } else {
-                s.max
-            };
+            let hi = if s.max > 100.0 { s.min + (s.max - s.min) * 0.2 } else { s.max };
             p.set(*param, s.min + x * (hi - s.min)).unwrap();
         }
         p
@@ -28,14 +22,10 @@ fn params_strategy() -> impl Strategy<Value = Params> {
 }
 
 fn policy_strategy() -> impl Strategy<Value = Policy> {
-    (
-        0usize..6,
-        proptest::collection::vec(0.0f64..=1.0, brink_core::Lever::COUNT),
-    )
-        .prop_map(|(i, levers)| {
-            let base = &Policy::builtin()[i];
-            Policy::new(base.name(), "random levers", levers.try_into().unwrap()).unwrap()
-        })
+    (0usize..6, proptest::collection::vec(0.0f64..=1.0, brink_core::Lever::COUNT)).prop_map(|(i, levers)| {
+        let base = &Policy::builtin()[i];
+        Policy::new(base.name(), "random levers", levers.try_into().unwrap()).unwrap()
+    })
 }
 
 struct Bounds {
@@ -61,15 +51,11 @@ impl Observer for Bounds {
         ];
         for (name, x) in unit {
             if !(0.0..=1.0).contains(&x) {
-                self.violations
-                    .push(format!("month {}: {name} = {x}", log.month));
+                self.violations.push(format!("month {}: {name} = {x}", log.month));
             }
         }
         if !(log.fissile_kg >= -1e-9) {
-            self.violations.push(format!(
-                "month {}: fissile_kg = {}",
-                log.month, log.fissile_kg
-            ));
+            self.violations.push(format!("month {}: fissile_kg = {}", log.month, log.fissile_kg));
         }
         self.last_warheads = w.dprk.warheads;
     }

@@ -3,17 +3,10 @@
 use brink_core::actors::{accident_hazard, deal_probability, strike_probability, transfer_hazard};
 use brink_core::message::Draft;
 use brink_core::trace::Trace;
-use brink_core::{
-    run, run_observed, Lever, Msg, Param, Params, Policy, RunOutcome, RunSpec, Terms, OPED_POLICY,
-};
+use brink_core::{run, run_observed, Lever, Msg, Param, Params, Policy, RunOutcome, RunSpec, Terms, OPED_POLICY};
 
 fn runs(policy: &Policy, params: &Params, n: u64) -> Vec<RunOutcome> {
-    let spec = RunSpec {
-        policy,
-        election_target: None,
-        params,
-        horizon: 120,
-    };
+    let spec = RunSpec { policy, election_target: None, params, horizon: 120 };
     (0..n).map(|s| run(&spec, s)).collect()
 }
 
@@ -29,10 +22,7 @@ fn safety_measures_lower_the_accident_hazard_per_warhead() {
         for alert in [0.0, 0.5, 1.0] {
             let without = accident_hazard(&p, warheads, alert, 0.0) / warheads as f64;
             let with = accident_hazard(&p, warheads, alert, 1.0) / warheads as f64;
-            assert!(
-                with < without,
-                "warheads {warheads}, alert {alert}: {with} vs {without}"
-            );
+            assert!(with < without, "warheads {warheads}, alert {alert}: {with} vs {without}");
         }
     }
 }
@@ -47,10 +37,7 @@ fn transparency_lowers_the_transfer_hazard_and_stress_raises_it() {
 #[test]
 fn a_strike_grows_less_likely_as_the_arsenal_grows() {
     let p = Params::default();
-    let probs: Vec<f64> = [0, 5, 20, 60, 200]
-        .iter()
-        .map(|w| strike_probability(&p, 1.0, *w, 0.3, 0.8))
-        .collect();
+    let probs: Vec<f64> = [0, 5, 20, 60, 200].iter().map(|w| strike_probability(&p, 1.0, *w, 0.3, 0.8)).collect();
     assert!(probs.windows(2).all(|w| w[1] < w[0]), "{probs:?}");
     // End to end: a trigger-happy US strikes less often against a larger arsenal.
     let mut hawk = Policy::builtin_named("maximum_pressure").unwrap();
@@ -62,17 +49,9 @@ fn a_strike_grows_less_likely_as_the_arsenal_grows() {
     small.set(Param::InitialFissileKg, 0.0).unwrap();
     let mut large = small.clone();
     large.set(Param::InitialWarheads, 60.0).unwrap();
-    let strikes = |p: &Params| {
-        runs(&hawk, p, 300)
-            .iter()
-            .map(|o| o.strikes as f64)
-            .sum::<f64>()
-    };
+    let strikes = |p: &Params| runs(&hawk, p, 300).iter().map(|o| o.strikes as f64).sum::<f64>();
     let (s, l) = (strikes(&small), strikes(&large));
-    assert!(
-        l < s,
-        "strikes against 60 warheads ({l}) should be fewer than against none ({s})"
-    );
+    assert!(l < s, "strikes against 60 warheads ({l}) should be fewer than against none ({s})");
 }
 
 #[test]
@@ -88,35 +67,18 @@ fn disarmament_demands_close_fewer_deals_the_larger_the_arsenal() {
         relief_via_unsc: 0.0,
         inducements: 0.0,
     };
-    assert!(
-        deal_probability(&p, &terms(1.0), 30, 0.5, 0.5)
-            < deal_probability(&p, &terms(0.0), 30, 0.5, 0.5)
-    );
-    let gap = |w| {
-        deal_probability(&p, &terms(1.0), w, 0.5, 0.5)
-            / deal_probability(&p, &terms(0.0), w, 0.5, 0.5)
-    };
+    assert!(deal_probability(&p, &terms(1.0), 30, 0.5, 0.5) < deal_probability(&p, &terms(0.0), 30, 0.5, 0.5));
+    let gap = |w| deal_probability(&p, &terms(1.0), w, 0.5, 0.5) / deal_probability(&p, &terms(0.0), w, 0.5, 0.5);
     assert!(gap(80) < gap(10));
     // And trust raises the odds (H6).
-    assert!(
-        deal_probability(&p, &terms(0.5), 30, 0.9, 0.5)
-            > deal_probability(&p, &terms(0.5), 30, 0.1, 0.5)
-    );
+    assert!(deal_probability(&p, &terms(0.5), 30, 0.9, 0.5) > deal_probability(&p, &terms(0.5), 30, 0.1, 0.5));
 }
 
 fn relief_adopted(t: &Trace) -> usize {
     t.months
         .iter()
         .flat_map(|m| &m.messages)
-        .filter(|e| {
-            matches!(
-                e.msg,
-                Msg::ResolutionAdopted {
-                    kind: Draft::Relief,
-                    ..
-                }
-            )
-        })
+        .filter(|e| matches!(e.msg, Msg::ResolutionAdopted { kind: Draft::Relief, .. }))
         .count()
 }
 
@@ -136,23 +98,13 @@ fn relief_that_the_unsc_blocks_never_arrives() {
     let (mut got_easy, mut got_blocked) = (0, 0);
     for seed in 0..40 {
         for (params, got) in [(&easy, &mut got_easy), (&blocked, &mut got_blocked)] {
-            let spec = RunSpec {
-                policy: &policy,
-                election_target: None,
-                params,
-                horizon: 120,
-            };
+            let spec = RunSpec { policy: &policy, election_target: None, params, horizon: 120 };
             let mut t = Trace::default();
             run_observed(&spec, seed, &mut t);
             *got += relief_adopted(&t);
             if std::ptr::eq(params, &blocked) {
                 // Nothing but relief lowers sanctions, so they never fall.
-                assert!(
-                    t.months
-                        .windows(2)
-                        .all(|w| w[1].sanctions >= w[0].sanctions),
-                    "seed {seed}"
-                );
+                assert!(t.months.windows(2).all(|w| w[1].sanctions >= w[0].sanctions), "seed {seed}");
             }
         }
     }
@@ -177,48 +129,22 @@ fn a_vetoing_china_blocks_sanctions() {
 fn a_cap_with_inspections_slows_the_arsenal_and_keeps_inspectors_in() {
     let params = Params::default();
     let oped = runs(&Policy::builtin_named(OPED_POLICY).unwrap(), &params, 300);
-    let pressure = runs(
-        &Policy::builtin_named("maximum_pressure").unwrap(),
-        &params,
-        300,
-    );
-    assert!(
-        mean(oped.iter().map(|o| o.warheads_end as f64))
-            < mean(pressure.iter().map(|o| o.warheads_end as f64))
-    );
-    assert!(
-        mean(oped.iter().map(|o| o.iaea_months as f64))
-            > mean(pressure.iter().map(|o| o.iaea_months as f64))
-    );
+    let pressure = runs(&Policy::builtin_named("maximum_pressure").unwrap(), &params, 300);
+    assert!(mean(oped.iter().map(|o| o.warheads_end as f64)) < mean(pressure.iter().map(|o| o.warheads_end as f64)));
+    assert!(mean(oped.iter().map(|o| o.iaea_months as f64)) > mean(pressure.iter().map(|o| o.iaea_months as f64)));
 }
 
 #[test]
 fn a_hard_line_erodes_the_alliance_with_an_engagement_minded_seoul() {
     let mut params = Params::default();
     params.set(Param::RokEngagement, 0.9).unwrap();
-    let hard = runs(
-        &Policy::builtin_named("maximum_pressure").unwrap(),
-        &params,
-        100,
-    );
-    let soft = runs(
-        &Policy::builtin_named("engagement_freeze").unwrap(),
-        &params,
-        100,
-    );
+    let hard = runs(&Policy::builtin_named("maximum_pressure").unwrap(), &params, 100);
+    let soft = runs(&Policy::builtin_named("engagement_freeze").unwrap(), &params, 100);
     assert!(mean(hard.iter().map(|o| o.cohesion_end)) < mean(soft.iter().map(|o| o.cohesion_end)));
     // With a hawkish Seoul the ordering reverses: the clash is with softness.
     params.set(Param::RokEngagement, 0.0).unwrap();
-    let hard = runs(
-        &Policy::builtin_named("maximum_pressure").unwrap(),
-        &params,
-        100,
-    );
-    let soft = runs(
-        &Policy::builtin_named("engagement_freeze").unwrap(),
-        &params,
-        100,
-    );
+    let hard = runs(&Policy::builtin_named("maximum_pressure").unwrap(), &params, 100);
+    let soft = runs(&Policy::builtin_named("engagement_freeze").unwrap(), &params, 100);
     assert!(mean(hard.iter().map(|o| o.cohesion_end)) > mean(soft.iter().map(|o| o.cohesion_end)));
 }
 
@@ -228,23 +154,13 @@ fn elections_switch_the_policy_every_48_months_when_certain() {
     let to = Policy::builtin_named("maximum_pressure").unwrap();
     let mut params = Params::default();
     params.set(Param::ElectionSwitch, 1.0).unwrap();
-    let spec = RunSpec {
-        policy: &from,
-        election_target: Some(&to),
-        params: &params,
-        horizon: 120,
-    };
+    let spec = RunSpec { policy: &from, election_target: Some(&to), params: &params, horizon: 120 };
     let o = run(&spec, 3);
     if o.status == brink_core::Status::Completed {
         assert_eq!(o.policy_switches, 2); // months 48 and 96
     }
     params.set(Param::ElectionSwitch, 0.0).unwrap();
-    let spec = RunSpec {
-        policy: &from,
-        election_target: Some(&to),
-        params: &params,
-        horizon: 120,
-    };
+    let spec = RunSpec { policy: &from, election_target: Some(&to), params: &params, horizon: 120 };
     assert_eq!(run(&spec, 3).policy_switches, 0);
 }
 
@@ -269,12 +185,5 @@ fn the_ladder_orders_rivera_points() {
             && Rung::NuclearUse.up() == Rung::NuclearUse
     );
     assert_eq!(Msg::NuclearUse.rung(), Rung::NuclearUse);
-    assert_eq!(
-        Msg::MissileTest {
-            count: 1,
-            long_range: true
-        }
-        .rung(),
-        Rung::LongRangeLaunch
-    );
+    assert_eq!(Msg::MissileTest { count: 1, long_range: true }.rung(), Rung::LongRangeLaunch);
 }

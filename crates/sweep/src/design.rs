@@ -34,20 +34,14 @@ impl Design {
         let mut rng = SimRng::seed_from_u64(splitmix64(key ^ DESIGN_SALT));
         let unit: Vec<f64> = match exp.method {
             Method::Fixed => Vec::new(),
-            Method::MonteCarlo => (0..exp.samples as usize * d)
-                .map(|_| rng.random::<f64>())
-                .collect(),
+            Method::MonteCarlo => (0..exp.samples as usize * d).map(|_| rng.random::<f64>()).collect(),
             Method::LatinHypercube => latin_hypercube(&mut rng, exp.samples as usize, d),
             Method::Grid => grid(exp.levels as usize, d),
             Method::Sobol => saltelli(&mut rng, exp.samples as usize, d),
         };
         let points = unit
             .chunks(d.max(1))
-            .flat_map(|row| {
-                row.iter()
-                    .zip(&exp.uncertain)
-                    .map(|(u, r)| r.low + u * (r.high - r.low))
-            })
+            .flat_map(|row| row.iter().zip(&exp.uncertain).map(|(u, r)| r.low + u * (r.high - r.low)))
             .collect();
         Design { dims: d, points }
     }
@@ -137,9 +131,7 @@ mod tests {
         let (n, d) = (20, 3);
         let pts = latin_hypercube(&mut rng, n, d);
         for j in 0..d {
-            let mut strata: Vec<usize> = (0..n)
-                .map(|i| (pts[i * d + j] * n as f64) as usize)
-                .collect();
+            let mut strata: Vec<usize> = (0..n).map(|i| (pts[i * d + j] * n as f64) as usize).collect();
             strata.sort();
             assert_eq!(strata, (0..n).collect::<Vec<_>>());
         }

@@ -43,13 +43,7 @@ impl Method {
         }
     }
 
-    const ALL: [Method; 5] = [
-        Method::Fixed,
-        Method::MonteCarlo,
-        Method::LatinHypercube,
-        Method::Grid,
-        Method::Sobol,
-    ];
+    const ALL: [Method; 5] = [Method::Fixed, Method::MonteCarlo, Method::LatinHypercube, Method::Grid, Method::Sobol];
 }
 
 /// An uncertain parameter and its range (uniform).
@@ -111,11 +105,7 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}: {}",
-            self.file, self.line, self.column, self.field, self.message
-        )
+        write!(f, "{}:{}:{}: {}: {}", self.file, self.line, self.column, self.field, self.message)
     }
 }
 
@@ -129,12 +119,7 @@ pub struct ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        writeln!(
-            f,
-            "{} problem{} in the experiment file:",
-            n,
-            if n == 1 { "" } else { "s" }
-        )?;
+        writeln!(f, "{} problem{} in the experiment file:", n, if n == 1 { "" } else { "s" })?;
         for p in &self.problems {
             writeln!(f, "  {p}")?;
         }
@@ -145,8 +130,7 @@ impl fmt::Display for ConfigError {
 impl Experiment {
     /// The compiled-in default experiment.
     pub fn default_experiment() -> Experiment {
-        Experiment::parse(DEFAULT_TOML, "<default>")
-            .expect("the embedded default experiment is valid")
+        Experiment::parse(DEFAULT_TOML, "<default>").expect("the embedded default experiment is valid")
     }
 
     /// Parses and validates an experiment file layered over the default.
@@ -154,11 +138,7 @@ impl Experiment {
         let mut exp = base_experiment();
         let mut base = Checker::new("<embedded default>", DEFAULT_TOML);
         base.apply(&mut exp);
-        assert!(
-            base.problems.is_empty(),
-            "the embedded default is invalid: {:?}",
-            base.problems
-        );
+        assert!(base.problems.is_empty(), "the embedded default is invalid: {:?}", base.problems);
         let mut cx = Checker::new(file, text);
         if text != DEFAULT_TOML {
             cx.apply(&mut exp);
@@ -168,9 +148,7 @@ impl Experiment {
             Ok(exp)
         } else {
             cx.problems.sort_by_key(|p| (p.line, p.column));
-            Err(ConfigError {
-                problems: cx.problems,
-            })
+            Err(ConfigError { problems: cx.problems })
         }
     }
 
@@ -187,9 +165,7 @@ impl Experiment {
 
     /// Total number of runs: scenarios x replications x policies.
     pub fn runs(&self) -> u64 {
-        self.scenarios()
-            .saturating_mul(self.replications as u64)
-            .saturating_mul(self.policies.len() as u64)
+        self.scenarios().saturating_mul(self.replications as u64).saturating_mul(self.policies.len() as u64)
     }
 
     /// The canonical serialization: defaults applied, keys in a fixed order, numbers in their
@@ -203,16 +179,9 @@ impl Experiment {
         s.push_str(&format!("horizon_months = {}\n", self.horizon));
         s.push_str(&format!("replications = {}\n", self.replications));
         s.push_str(&format!("seed = {}\n", self.seed));
-        let names: Vec<String> = self
-            .policies
-            .iter()
-            .map(|p| format!("{:?}", p.name()))
-            .collect();
+        let names: Vec<String> = self.policies.iter().map(|p| format!("{:?}", p.name())).collect();
         s.push_str(&format!("policies = [{}]\n", names.join(", ")));
-        s.push_str(&format!(
-            "reference_policy = {:?}\n",
-            self.policies[self.reference].name()
-        ));
+        s.push_str(&format!("reference_policy = {:?}\n", self.policies[self.reference].name()));
         s.push_str(&format!(
             "\n[design]\nmethod = {:?}\nsamples = {}\nlevels = {}\n",
             self.method.name(),
@@ -230,12 +199,7 @@ impl Experiment {
         }
         s.push_str("\n[uncertain]\n");
         for u in &self.uncertain {
-            s.push_str(&format!(
-                "{} = {{ low = {:?}, high = {:?} }}\n",
-                u.param.name(),
-                u.low,
-                u.high
-            ));
+            s.push_str(&format!("{} = {{ low = {:?}, high = {:?} }}\n", u.param.name(), u.low, u.high));
         }
         let mut all: Vec<&Policy> = self.policies.iter().collect();
         if let Some(t) = &self.election_target {
@@ -244,11 +208,7 @@ impl Experiment {
             }
         }
         for pol in all {
-            s.push_str(&format!(
-                "\n[policies.{}]\nsummary = {:?}\n",
-                pol.name(),
-                pol.summary()
-            ));
+            s.push_str(&format!("\n[policies.{}]\nsummary = {:?}\n", pol.name(), pol.summary()));
             for l in Lever::ALL {
                 s.push_str(&format!("{} = {:?}\n", l.name(), pol.get(*l)));
             }
@@ -275,48 +235,23 @@ struct Checker<'a> {
 
 type Table<'i> = DeTable<'i>;
 
-const TOP_KEYS: &[&str] = &[
-    "experiment",
-    "design",
-    "election",
-    "model",
-    "uncertain",
-    "policies",
-];
-const EXPERIMENT_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "horizon_months",
-    "replications",
-    "seed",
-    "policies",
-    "reference_policy",
-];
+const TOP_KEYS: &[&str] = &["experiment", "design", "election", "model", "uncertain", "policies"];
+const EXPERIMENT_KEYS: &[&str] =
+    &["name", "description", "horizon_months", "replications", "seed", "policies", "reference_policy"];
 const DESIGN_KEYS: &[&str] = &["method", "samples", "levels"];
 const ELECTION_KEYS: &[&str] = &["switch_to"];
 const RANGE_KEYS: &[&str] = &["low", "high"];
 
 impl<'a> Checker<'a> {
     fn new(file: &'a str, text: &'a str) -> Self {
-        Checker {
-            file,
-            text,
-            problems: Vec::new(),
-            design_span: 0..0,
-        }
+        Checker { file, text, problems: Vec::new(), design_span: 0..0 }
     }
 
     fn problem(&mut self, span: Range<usize>, field: &str, message: String) {
         let before = &self.text[..span.start.min(self.text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.chars().rev().take_while(|c| *c != '\n').count() + 1;
-        self.problems.push(Problem {
-            file: self.file.to_string(),
-            line,
-            column,
-            field: field.to_string(),
-            message,
-        });
+        self.problems.push(Problem { file: self.file.to_string(), line, column, field: field.to_string(), message });
     }
 
     /// Applies one layer (a TOML document) over `exp`.
@@ -351,10 +286,7 @@ impl<'a> Checker<'a> {
         }
         let exp_reference_name = exp.policies[exp.reference].name().to_string();
         let known = |name: &str, user: &[Policy]| {
-            user.iter()
-                .find(|p| p.name() == name)
-                .cloned()
-                .or_else(|| Policy::builtin_named(name))
+            user.iter().find(|p| p.name() == name).cloned().or_else(|| Policy::builtin_named(name))
         };
         if let Some(t) = self.table(root, "experiment", "experiment") {
             self.unknown_keys(t, "experiment", EXPERIMENT_KEYS);
@@ -367,13 +299,7 @@ impl<'a> Checker<'a> {
             if let Some(n) = self.int(t, "horizon_months", "experiment.horizon_months", 1, 1200) {
                 exp.horizon = n as u32;
             }
-            if let Some(n) = self.int(
-                t,
-                "replications",
-                "experiment.replications",
-                1,
-                1_000_000_000,
-            ) {
+            if let Some(n) = self.int(t, "replications", "experiment.replications", 1, 1_000_000_000) {
                 exp.replications = n as u32;
             }
             if let Some(n) = self.int(t, "seed", "experiment.seed", 0, i64::MAX) {
@@ -382,11 +308,8 @@ impl<'a> Checker<'a> {
             if let Some(v) = t.get("policies") {
                 self.policy_list(v, exp, &user, &known);
             } else {
-                exp.policies = exp
-                    .policies
-                    .iter()
-                    .map(|p| known(p.name(), &user).unwrap_or_else(|| p.clone()))
-                    .collect();
+                exp.policies =
+                    exp.policies.iter().map(|p| known(p.name(), &user).unwrap_or_else(|| p.clone())).collect();
             }
             let previous_reference = exp_reference_name.clone();
             if let Some(v) = t.get("reference_policy") {
@@ -399,26 +322,16 @@ impl<'a> Checker<'a> {
                             format!("{name:?} is not among experiment.policies"),
                         ),
                     },
-                    None => self.wrong_type(
-                        v,
-                        "experiment.reference_policy",
-                        "a string naming one of experiment.policies",
-                    ),
+                    None => {
+                        self.wrong_type(v, "experiment.reference_policy", "a string naming one of experiment.policies")
+                    }
                 }
             } else {
                 // Keep the lower layer's reference if it is still compared, else the first.
-                exp.reference = exp
-                    .policies
-                    .iter()
-                    .position(|p| p.name() == previous_reference)
-                    .unwrap_or(0);
+                exp.reference = exp.policies.iter().position(|p| p.name() == previous_reference).unwrap_or(0);
             }
         } else {
-            exp.policies = exp
-                .policies
-                .iter()
-                .map(|p| known(p.name(), &user).unwrap_or_else(|| p.clone()))
-                .collect();
+            exp.policies = exp.policies.iter().map(|p| known(p.name(), &user).unwrap_or_else(|| p.clone())).collect();
         }
         if let Some(t) = self.table(root, "election", "election") {
             self.unknown_keys(t, "election", ELECTION_KEYS);
@@ -446,10 +359,7 @@ impl<'a> Checker<'a> {
                         self.problem(
                             v.span(),
                             &field,
-                            format!(
-                                "{} is outside the valid range [{}, {}]",
-                                e.value, s.min, s.max
-                            ),
+                            format!("{} is outside the valid range [{}, {}]", e.value, s.min, s.max),
                         );
                     }
                 }
@@ -480,10 +390,7 @@ impl<'a> Checker<'a> {
     /// Checks that need the final experiment.
     fn cross_checks(&mut self, exp: &Experiment) {
         let span = self.design_span.clone();
-        let bad_ranges = self
-            .problems
-            .iter()
-            .any(|p| p.field.starts_with("uncertain."));
+        let bad_ranges = self.problems.iter().any(|p| p.field.starts_with("uncertain."));
         if exp.method != Method::Fixed && exp.uncertain.is_empty() && !bad_ranges {
             let msg = format!(
                 "{:?} needs at least one parameter under [uncertain]; use \"fixed\" for none",
@@ -496,10 +403,7 @@ impl<'a> Checker<'a> {
             self.problem(span, "design.method", msg.into());
         }
         let elections = exp.params[Param::ElectionSwitch] > 0.0
-            || exp
-                .uncertain
-                .iter()
-                .any(|u| u.param == Param::ElectionSwitch && u.high > 0.0);
+            || exp.uncertain.iter().any(|u| u.param == Param::ElectionSwitch && u.high > 0.0);
         if elections && exp.election_target.is_none() {
             self.problem(
                 0..0,
@@ -529,11 +433,7 @@ impl<'a> Checker<'a> {
                         self.problem(
                             m.span(),
                             "design.method",
-                            format!(
-                                "unknown method {name:?}{}; valid: {}",
-                                suggest(name, &names),
-                                names.join(", ")
-                            ),
+                            format!("unknown method {name:?}{}; valid: {}", suggest(name, &names), names.join(", ")),
                         )
                     }
                 },
@@ -569,11 +469,9 @@ impl<'a> Checker<'a> {
         let mut out: Vec<Policy> = Vec::new();
         for item in arr.iter() {
             match item.get_ref().as_str() {
-                Some(name) if out.iter().any(|p| p.name() == name) => self.problem(
-                    item.span(),
-                    "experiment.policies",
-                    format!("{name:?} is listed twice"),
-                ),
+                Some(name) if out.iter().any(|p| p.name() == name) => {
+                    self.problem(item.span(), "experiment.policies", format!("{name:?} is listed twice"))
+                }
                 Some(name) => match known(name, user) {
                     Some(p) => out.push(p),
                     None => self.unknown_policy(item.span(), "experiment.policies", name, user),
@@ -582,11 +480,7 @@ impl<'a> Checker<'a> {
             }
         }
         if out.len() > 255 {
-            self.problem(
-                v.span(),
-                "experiment.policies",
-                "at most 255 policies".into(),
-            );
+            self.problem(v.span(), "experiment.policies", "at most 255 policies".into());
         }
         if !out.is_empty() {
             exp.policies = out;
@@ -594,44 +488,23 @@ impl<'a> Checker<'a> {
     }
 
     fn unknown_policy(&mut self, span: Range<usize>, field: &str, name: &str, user: &[Policy]) {
-        let mut names: Vec<String> = Policy::builtin()
-            .iter()
-            .map(|p| p.name().to_string())
-            .collect();
+        let mut names: Vec<String> = Policy::builtin().iter().map(|p| p.name().to_string()).collect();
         names.extend(user.iter().map(|p| p.name().to_string()));
         let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
         self.problem(
             span,
             field,
-            format!(
-                "unknown policy {name:?}{}; known: {}",
-                suggest(name, &refs),
-                refs.join(", ")
-            ),
+            format!("unknown policy {name:?}{}; known: {}", suggest(name, &refs), refs.join(", ")),
         );
     }
 
-    fn user_policy(
-        &mut self,
-        name: &str,
-        v: &Spanned<DeValue>,
-        field: &str,
-        user: &[Policy],
-    ) -> Option<Policy> {
+    fn user_policy(&mut self, name: &str, v: &Spanned<DeValue>, field: &str, user: &[Policy]) -> Option<Policy> {
         let Some(t) = v.get_ref().as_table() else {
             self.wrong_type(v, field, "a table of levers");
             return None;
         };
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            self.problem(
-                v.span(),
-                field,
-                "a policy name uses letters, digits, '_' and '-' only".into(),
-            );
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            self.problem(v.span(), field, "a policy name uses letters, digits, '_' and '-' only".into());
             return None;
         }
         if user.iter().any(|p| p.name() == name) {
@@ -643,12 +516,7 @@ impl<'a> Checker<'a> {
         self.unknown_keys(t, field, &keys);
         let base = match t.get("base") {
             Some(b) => match b.get_ref().as_str() {
-                Some(bn) => match user
-                    .iter()
-                    .find(|p| p.name() == bn)
-                    .cloned()
-                    .or_else(|| Policy::builtin_named(bn))
-                {
+                Some(bn) => match user.iter().find(|p| p.name() == bn).cloned().or_else(|| Policy::builtin_named(bn)) {
                     Some(p) => Some(p),
                     None => {
                         self.unknown_policy(b.span(), &format!("{field}.base"), bn, user);
@@ -662,20 +530,12 @@ impl<'a> Checker<'a> {
             },
             None => None,
         };
-        let summary = t
-            .get("summary")
-            .and_then(|s| s.get_ref().as_str().map(str::to_string));
+        let summary = t.get("summary").and_then(|s| s.get_ref().as_str().map(str::to_string));
         let mut pol = match (base, Policy::builtin_named(name)) {
             (Some(b), _) => b.derived(name, summary.as_deref().unwrap_or("user-defined policy")),
-            (None, Some(builtin)) => {
-                builtin.derived(name, summary.as_deref().unwrap_or(builtin.summary()))
-            }
+            (None, Some(builtin)) => builtin.derived(name, summary.as_deref().unwrap_or(builtin.summary())),
             (None, None) => {
-                let missing: Vec<&str> = Lever::ALL
-                    .iter()
-                    .map(|l| l.name())
-                    .filter(|n| t.get(*n).is_none())
-                    .collect();
+                let missing: Vec<&str> = Lever::ALL.iter().map(|l| l.name()).filter(|n| t.get(*n).is_none()).collect();
                 if !missing.is_empty() {
                     self.problem(
                         v.span(),
@@ -687,12 +547,7 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 }
-                Policy::new(
-                    name,
-                    summary.as_deref().unwrap_or("user-defined policy"),
-                    [0.0; Lever::COUNT],
-                )
-                .ok()?
+                Policy::new(name, summary.as_deref().unwrap_or("user-defined policy"), [0.0; Lever::COUNT]).ok()?
             }
         };
         for l in Lever::ALL {
@@ -721,21 +576,13 @@ impl<'a> Checker<'a> {
             let f = format!("{field}.{k}");
             match t.get(k) {
                 None => {
-                    self.problem(
-                        v.span(),
-                        &f,
-                        format!("missing; give a number in [{}, {}]", s.min, s.max),
-                    );
+                    self.problem(v.span(), &f, format!("missing; give a number in [{}, {}]", s.min, s.max));
                     None
                 }
                 Some(x) => {
                     let n = self.number(x, &f)?;
                     if n < s.min || n > s.max {
-                        self.problem(
-                            x.span(),
-                            &f,
-                            format!("{n} is outside the valid range [{}, {}]", s.min, s.max),
-                        );
+                        self.problem(x.span(), &f, format!("{n} is outside the valid range [{}, {}]", s.min, s.max));
                         return None;
                     }
                     Some(n)
@@ -744,11 +591,7 @@ impl<'a> Checker<'a> {
         };
         let (low, high) = (get("low")?, get("high")?);
         if low > high {
-            self.problem(
-                v.span(),
-                field,
-                format!("low ({low}) is above high ({high})"),
-            );
+            self.problem(v.span(), field, format!("low ({low}) is above high ({high})"));
             return None;
         }
         Some(Uncertain { param, low, high })
@@ -762,11 +605,7 @@ impl<'a> Checker<'a> {
             self.problem(
                 k.span(),
                 field,
-                format!(
-                    "unknown parameter{}; `brink params` lists all {}",
-                    suggest(name, &names),
-                    names.len()
-                ),
+                format!("unknown parameter{}; `brink params` lists all {}", suggest(name, &names), names.len()),
             );
         }
         p
@@ -776,19 +615,11 @@ impl<'a> Checker<'a> {
         for (k, _) in t.iter() {
             let name = k.get_ref();
             if !valid.contains(&name.as_ref()) {
-                let field = if prefix.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{prefix}.{name}")
-                };
+                let field = if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
                 self.problem(
                     k.span(),
                     &field,
-                    format!(
-                        "unknown key{}; valid keys: {}",
-                        suggest(name, valid),
-                        valid.join(", ")
-                    ),
+                    format!("unknown key{}; valid keys: {}", suggest(name, valid), valid.join(", ")),
                 );
             }
         }
@@ -806,11 +637,7 @@ impl<'a> Checker<'a> {
     }
 
     fn wrong_type(&mut self, v: &Spanned<DeValue>, field: &str, want: &str) {
-        self.problem(
-            v.span(),
-            field,
-            format!("expected {want}, found {}", v.get_ref().type_str()),
-        );
+        self.problem(v.span(), field, format!("expected {want}, found {}", v.get_ref().type_str()));
     }
 
     fn string(&mut self, t: &Table, key: &str, field: &str) -> Option<String> {
@@ -827,9 +654,7 @@ impl<'a> Checker<'a> {
     fn int(&mut self, t: &Table, key: &str, field: &str, lo: i64, hi: i64) -> Option<i64> {
         let v = t.get(key)?;
         let n = match v.get_ref() {
-            DeValue::Integer(i) => {
-                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
-            }
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
             DeValue::Float(f) => match f.as_str().replace('_', "").parse::<f64>() {
                 Ok(x) if x.fract() == 0.0 && x.abs() < 9e15 => Some(x as i64),
                 _ => None,
@@ -842,11 +667,7 @@ impl<'a> Checker<'a> {
                 None
             }
             Some(n) if n < lo || n > hi => {
-                self.problem(
-                    v.span(),
-                    field,
-                    format!("{n} is outside the valid range [{lo}, {hi}]"),
-                );
+                self.problem(v.span(), field, format!("{n} is outside the valid range [{lo}, {hi}]"));
                 None
             }
             Some(n) => Some(n),
@@ -855,9 +676,7 @@ impl<'a> Checker<'a> {
 
     fn number(&mut self, v: &Spanned<DeValue>, field: &str) -> Option<f64> {
         let x = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-                .ok()
-                .map(|n| n as f64),
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().map(|n| n as f64),
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             _ => {
                 self.wrong_type(v, field, "a number");

@@ -137,11 +137,7 @@ pub struct Monthly {
 impl Monthly {
     /// Empty aggregates.
     pub fn new(horizon: u32, policies: usize) -> Monthly {
-        Monthly {
-            horizon,
-            policies,
-            cells: vec![MonthCell::default(); horizon as usize * policies],
-        }
+        Monthly { horizon, policies, cells: vec![MonthCell::default(); horizon as usize * policies] }
     }
 
     /// Adds another set of aggregates of the same shape.
@@ -250,12 +246,7 @@ impl Plan {
         let hash = exp.hash();
         let key = u64::from_str_radix(&hash, 16).expect("hash is hex");
         let design = Design::new(&exp, key);
-        Plan {
-            exp,
-            hash,
-            key,
-            design,
-        }
+        Plan { exp, hash, key, design }
     }
 
     /// Total runs.
@@ -306,8 +297,7 @@ impl Plan {
     pub fn params(&self, s: u32) -> Params {
         let mut p = self.exp.params.clone();
         for (u, x) in self.exp.uncertain.iter().zip(self.design.point(s as usize)) {
-            p.set(u.param, *x)
-                .expect("design points lie in validated ranges");
+            p.set(u.param, *x).expect("design points lie in validated ranges");
         }
         p
     }
@@ -315,23 +305,16 @@ impl Plan {
     /// Runs part `k`, in parallel on the current Rayon pool.
     pub fn run_part(&self, k: u64) -> Part {
         let range = self.part_range(k);
-        let blocks: Vec<Range<u64>> = (range.start..range.end)
-            .step_by(BLOCK_RUNS as usize)
-            .map(|s| s..(s + BLOCK_RUNS).min(range.end))
-            .collect();
-        let done: Vec<(Vec<RunRow>, Monthly)> =
-            blocks.into_par_iter().map(|b| self.run_block(b)).collect();
+        let blocks: Vec<Range<u64>> =
+            (range.start..range.end).step_by(BLOCK_RUNS as usize).map(|s| s..(s + BLOCK_RUNS).min(range.end)).collect();
+        let done: Vec<(Vec<RunRow>, Monthly)> = blocks.into_par_iter().map(|b| self.run_block(b)).collect();
         let mut monthly = Monthly::new(self.exp.horizon, self.exp.policies.len());
         let mut rows = Vec::with_capacity((range.end - range.start) as usize);
         for (r, m) in done {
             rows.extend(r);
             monthly.add(&m);
         }
-        Part {
-            index: k,
-            rows,
-            monthly,
-        }
+        Part { index: k, rows, monthly }
     }
 
     fn run_block(&self, b: Range<u64>) -> (Vec<RunRow>, Monthly) {
@@ -348,26 +331,13 @@ impl Plan {
                 let h = self.exp.horizon as usize;
                 let cells = &mut monthly.cells[policy as usize * h..(policy as usize + 1) * h];
                 let outcome = self.run_one(policy, params, seed, cells);
-                RunRow {
-                    run: i,
-                    scenario,
-                    replication,
-                    policy,
-                    seed,
-                    outcome,
-                }
+                RunRow { run: i, scenario, replication, policy, seed, outcome }
             })
             .collect();
         (rows, monthly)
     }
 
-    fn run_one(
-        &self,
-        policy: u16,
-        params: &Params,
-        seed: u64,
-        cells: &mut [MonthCell],
-    ) -> Result<RunOutcome, String> {
+    fn run_one(&self, policy: u16, params: &Params, seed: u64, cells: &mut [MonthCell]) -> Result<RunOutcome, String> {
         let spec = RunSpec {
             policy: &self.exp.policies[policy as usize],
             election_target: self.exp.election_target.as_ref(),
@@ -378,10 +348,7 @@ impl Plan {
         // hold the months it finished; they are kept, as the runs column says.
         let mut scratch = vec![MonthCell::default(); cells.len()];
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut obs = MonthlyObserver {
-                cells: &mut scratch,
-                max_rung: Rung::Calm,
-            };
+            let mut obs = MonthlyObserver { cells: &mut scratch, max_rung: Rung::Calm };
             let o = run_observed(&spec, seed, &mut obs);
             (o, obs.max_rung)
         }));

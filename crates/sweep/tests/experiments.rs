@@ -13,7 +13,9 @@ fn equivalent_files_hash_alike() {
     let (ea, eb) = (parse(a).unwrap(), parse(b).unwrap());
     assert_eq!(ea, eb);
     assert_eq!(ea.hash(), eb.hash());
-    let c = parse("[experiment]\nreplications = 11\nhorizon_months = 24\n[model]\ndeal_rate = 0.1\nsanctions_step = 0.1\n").unwrap();
+    let c =
+        parse("[experiment]\nreplications = 11\nhorizon_months = 24\n[model]\ndeal_rate = 0.1\nsanctions_step = 0.1\n")
+            .unwrap();
     assert_ne!(ea.hash(), c.hash());
 }
 
@@ -85,50 +87,23 @@ fn malformed_and_degenerate_files_are_refused() {
         ("[experiment\nname = 1", "invalid TOML"),
         ("\u{0}\u{1}binary", "NUL bytes"),
         ("[experiment]\npolicies = []\n", "the list is empty"),
-        (
-            "[experiment]\npolicies = [\"maximum_pressure\", \"maximum_pressure\"]\n",
-            "listed twice",
-        ),
-        (
-            "[experiment]\nreplications = 0\n",
-            "outside the valid range",
-        ),
-        (
-            "[experiment]\nhorizon_months = 0\n",
-            "outside the valid range",
-        ),
+        ("[experiment]\npolicies = [\"maximum_pressure\", \"maximum_pressure\"]\n", "listed twice"),
+        ("[experiment]\nreplications = 0\n", "outside the valid range"),
+        ("[experiment]\nhorizon_months = 0\n", "outside the valid range"),
         ("[experiment]\nseed = \"x\"\n", "expected a whole number"),
-        (
-            "[design]\nmethod = \"sobol\"\n[uncertain]\n",
-            "needs at least one parameter",
-        ),
+        ("[design]\nmethod = \"sobol\"\n[uncertain]\n", "needs at least one parameter"),
         ("[design]\nmethod = \"latin\"\n", "unknown method"),
         ("[model]\ndeal_rate = inf\n", "not a finite number"),
-        (
-            "[policies.mine]\nbase = \"summit_diplomacy\"\ntalks = 2\n",
-            "policies.mine.talks: 2 is outside [0, 1]",
-        ),
+        ("[policies.mine]\nbase = \"summit_diplomacy\"\ntalks = 2\n", "policies.mine.talks: 2 is outside [0, 1]"),
         ("[policies.mine]\ntalks = 0.5\n", "needs `base"),
         ("[policies.mine]\nbase = \"nope\"\n", "unknown policy"),
-        (
-            "[policies.mine]\nbase = \"summit_diplomacy\"\nbluster = 1\n",
-            "unknown key",
-        ),
-        (
-            "[model]\nelection_switch = 0.5\n",
-            "needs [election] switch_to",
-        ),
-        (
-            "[experiment]\nreference_policy = \"nope\"\n",
-            "is not among experiment.policies",
-        ),
+        ("[policies.mine]\nbase = \"summit_diplomacy\"\nbluster = 1\n", "unknown key"),
+        ("[model]\nelection_switch = 0.5\n", "needs [election] switch_to"),
+        ("[experiment]\nreference_policy = \"nope\"\n", "is not among experiment.policies"),
         ("experiment = 3\n", "expected a table"),
     ] {
         let msg = problems(text);
-        assert!(
-            msg.contains(needle),
-            "{text:?}: missing {needle:?} in:\n{msg}"
-        );
+        assert!(msg.contains(needle), "{text:?}: missing {needle:?} in:\n{msg}");
     }
 }
 
@@ -139,10 +114,7 @@ fn user_policies_build_on_a_base() {
     let mine = &e.policies[1];
     assert_eq!(mine.name(), "containment_bilateral");
     assert_eq!(mine.get(brink_core::Lever::ReliefViaUnsc), 0.0);
-    assert_eq!(
-        mine.get(brink_core::Lever::Safety),
-        e.policies[0].get(brink_core::Lever::Safety)
-    );
+    assert_eq!(mine.get(brink_core::Lever::Safety), e.policies[0].get(brink_core::Lever::Safety));
 }
 
 #[test]
@@ -151,17 +123,12 @@ fn seeds_are_shared_across_policies_and_derive_from_the_hash() {
     let np = plan.exp.policies.len() as u64;
     for i in 0..plan.runs() {
         let (s, r, p) = plan.identity(i);
-        assert_eq!(
-            i,
-            (s as u64 * plan.exp.replications as u64 + r as u64) * np + p as u64
-        );
+        assert_eq!(i, (s as u64 * plan.exp.replications as u64 + r as u64) * np + p as u64);
     }
     assert_eq!(plan.seed(3, 1), plan.seed(3, 1));
     assert_ne!(plan.seed(3, 1), plan.seed(3, 2));
     assert_ne!(plan.seed(3, 1), plan.seed(4, 1));
-    let other = Plan::new(
-        parse("[experiment]\nreplications = 4\nhorizon_months = 12\nseed = 2\n").unwrap(),
-    );
+    let other = Plan::new(parse("[experiment]\nreplications = 4\nhorizon_months = 12\nseed = 2\n").unwrap());
     assert_ne!(plan.seed(0, 0), other.seed(0, 0));
 }
 

@@ -14,45 +14,30 @@ pub struct China {
 impl China {
     /// China at the initial state the parameters give.
     pub fn new(p: &Params) -> China {
-        China {
-            enforcement: p[P::InitialEnforcement],
-        }
+        China { enforcement: p[P::InitialEnforcement] }
     }
 
     /// Public facts.
     pub fn public(&self) -> ChinaPublic {
-        ChinaPublic {
-            enforcement: self.enforcement,
-        }
+        ChinaPublic { enforcement: self.enforcement }
     }
 
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
         let p = cx.params;
         let w = cx.world;
         // A cohesive alliance gives Washington leverage over Beijing's enforcement (H3).
-        let baseline =
-            unit(p[P::InitialEnforcement] + p[P::ChinaAllianceLeverage] * (w.rok.cohesion - 0.5));
+        let baseline = unit(p[P::InitialEnforcement] + p[P::ChinaAllianceLeverage] * (w.rok.cohesion - 0.5));
         self.enforcement += p[P::ChinaRelax] * (baseline - self.enforcement);
         for (_, m) in cx.inbox() {
             match *m {
-                Msg::NuclearTest => {
-                    self.enforcement = unit(self.enforcement + p[P::ChinaStabilityReaction])
-                }
+                Msg::NuclearTest => self.enforcement = unit(self.enforcement + p[P::ChinaStabilityReaction]),
                 Msg::VoteCall { draft, kind } => {
                     let veto = match kind {
                         Draft::SanctionsAfterMissile => p[P::ChinaVetoMissile],
-                        Draft::SanctionsAfterNuclearTest | Draft::SanctionsAfterViolation => {
-                            p[P::ChinaVetoNuclear]
-                        }
+                        Draft::SanctionsAfterNuclearTest | Draft::SanctionsAfterViolation => p[P::ChinaVetoNuclear],
                         Draft::Relief => 0.0,
                     };
-                    out.send(
-                        To::one(ActorId::Unsc),
-                        Msg::Vote {
-                            draft,
-                            yes: !chance(rng, veto),
-                        },
-                    );
+                    out.send(To::one(ActorId::Unsc), Msg::Vote { draft, yes: !chance(rng, veto) });
                 }
                 _ => {}
             }

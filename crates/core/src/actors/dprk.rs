@@ -56,11 +56,7 @@ impl Dprk {
 
     /// Public facts.
     pub fn public(&self) -> DprkPublic {
-        DprkPublic {
-            warheads: self.warheads,
-            in_talks: self.talks.is_some(),
-            deal: self.deal,
-        }
+        DprkPublic { warheads: self.warheads, in_talks: self.talks.is_some(), deal: self.deal }
     }
 
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
@@ -80,8 +76,7 @@ impl Dprk {
         for (_, m) in cx.inbox() {
             match *m {
                 Msg::TalksOffer(t) if self.talks.is_none() && self.deal.is_none() => {
-                    let accept =
-                        p[P::TalksAcceptance] * (1.0 - 0.9 * t.precondition) * (0.5 + self.trust);
+                    let accept = p[P::TalksAcceptance] * (1.0 - 0.9 * t.precondition) * (0.5 + self.trust);
                     if chance(rng, accept) {
                         self.talks = Some(t);
                         out.send(To::two(ActorId::Us, ActorId::China), Msg::TalksAccepted);
@@ -103,14 +98,9 @@ impl Dprk {
                     self.stress = unit(self.stress - amount);
                     self.trust = unit(self.trust + p[P::TrustGain] * (amount * 10.0).min(1.0));
                 }
-                Msg::ResolutionAdopted {
-                    kind: Draft::Relief,
-                    ..
-                } => self.trust = unit(self.trust + p[P::TrustGain]),
+                Msg::ResolutionAdopted { kind: Draft::Relief, .. } => self.trust = unit(self.trust + p[P::TrustGain]),
                 // Relief promised for verified steps that never arrives is a broken commitment (H6).
-                Msg::ResolutionFailed {
-                    kind: Draft::Relief,
-                } => self.lose_trust(p, 1.0),
+                Msg::ResolutionFailed { kind: Draft::Relief } => self.lose_trust(p, 1.0),
                 Msg::ResolutionAdopted { .. } if self.deal.is_some() => self.lose_trust(p, 1.0),
                 Msg::DealEndedByUs(_) => {
                     self.deal = None;
@@ -166,22 +156,13 @@ impl Dprk {
     fn negotiate(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
         let Some(t) = self.talks else { return };
         let p = cx.params;
-        if chance(
-            rng,
-            deal_probability(p, &t, self.warheads, self.trust, self.stress),
-        ) {
+        if chance(rng, deal_probability(p, &t, self.warheads, self.trust, self.stress)) {
             self.talks = None;
             self.deal = Some(t);
             out.send(To::ALL, Msg::DealAgreed(t));
             if t.verification > 0.0 {
                 self.inspectors = true;
-                out.send(
-                    To::ALL,
-                    Msg::InspectorsInvited {
-                        coverage: t.verification,
-                        safety: t.safety,
-                    },
-                );
+                out.send(To::ALL, Msg::InspectorsInvited { coverage: t.verification, safety: t.safety });
             }
         } else if chance(rng, p[P::TalksBreakoff]) {
             self.talks = None;
@@ -193,36 +174,18 @@ impl Dprk {
         let Some(_) = self.deal else { return };
         let p = cx.params;
         if self.trust < p[P::WalkoutTrust] || chance(rng, p[P::DealBreakdown]) {
-            let why = if self.trust < p[P::WalkoutTrust] {
-                Collapse::DprkWalkout
-            } else {
-                Collapse::Breakdown
-            };
+            let why = if self.trust < p[P::WalkoutTrust] { Collapse::DprkWalkout } else { Collapse::Breakdown };
             self.deal = None;
             self.cheating = false;
             out.send(To::ALL, Msg::DealEndedByDprk(why));
             self.expel(out);
             return;
         }
-        if !self.cheating
-            && chance(
-                rng,
-                p[P::CheatRate] * (1.0 - self.trust) * (0.5 + self.threat),
-            )
-        {
+        if !self.cheating && chance(rng, p[P::CheatRate] * (1.0 - self.trust) * (0.5 + self.threat)) {
             self.cheating = true;
         }
-        let to = if self.inspectors {
-            To::two(ActorId::Us, ActorId::Iaea)
-        } else {
-            To::one(ActorId::Us)
-        };
-        out.send(
-            to,
-            Msg::SiteActivity {
-                covert: self.cheating,
-            },
-        );
+        let to = if self.inspectors { To::two(ActorId::Us, ActorId::Iaea) } else { To::one(ActorId::Us) };
+        out.send(to, Msg::SiteActivity { covert: self.cheating });
     }
 
     fn programme(&mut self, cx: &Ctx, rng: &mut SimRng) {
@@ -232,18 +195,15 @@ impl Dprk {
             (Some(_), true) => p[P::CovertProduction],
             (Some(_), false) => 0.0,
         };
-        self.fissile_kg +=
-            pace * p[P::FissileKgPerMonth] * (1.0 - p[P::StressProductionDrag] * self.stress);
+        self.fissile_kg += pace * p[P::FissileKgPerMonth] * (1.0 - p[P::StressProductionDrag] * self.stress);
         let spare = (self.fissile_kg / p[P::KgPerWarhead]).floor();
-        let built =
-            stochastic_round(rng, p[P::AssemblyRate] * spare * pace.max(0.0)).min(spare as u32);
+        let built = stochastic_round(rng, p[P::AssemblyRate] * spare * pace.max(0.0)).min(spare as u32);
         self.warheads += built;
         self.fissile_kg -= built as f64 * p[P::KgPerWarhead];
         if let Some(t) = self.deal {
             if !self.cheating && t.demand > 0.0 {
                 let gone =
-                    stochastic_round(rng, p[P::DismantleRate] * t.demand * self.warheads as f64)
-                        .min(self.warheads);
+                    stochastic_round(rng, p[P::DismantleRate] * t.demand * self.warheads as f64).min(self.warheads);
                 self.warheads -= gone;
             }
         }
@@ -256,23 +216,14 @@ impl Dprk {
             return self.wage_war(cx, rng, out);
         }
         let restraint = self.restraint(p);
-        let lambda =
-            p[P::MissileRate] * (p[P::ThreatElasticity] * (self.threat - 0.5)).exp() * restraint;
+        let lambda = p[P::MissileRate] * (p[P::ThreatElasticity] * (self.threat - 0.5)).exp() * restraint;
         let count = poisson(rng, lambda).min(20);
         if count > 0 {
             let long_range = chance(rng, 1.0 - (1.0 - p[P::LongRangeShare]).powi(count as i32));
             self.capability = unit(self.capability + p[P::CapabilityLearning] * count as f64);
-            out.send(
-                To::ALL,
-                Msg::MissileTest {
-                    count: count as u8,
-                    long_range,
-                },
-            );
+            out.send(To::ALL, Msg::MissileTest { count: count as u8, long_range });
         }
-        let nuclear = p[P::NuclearTestRate]
-            * (p[P::ThreatElasticity] * (self.threat - 0.5)).exp()
-            * restraint;
+        let nuclear = p[P::NuclearTestRate] * (p[P::ThreatElasticity] * (self.threat - 0.5)).exp() * restraint;
         if chance(rng, nuclear) {
             out.send(To::ALL, Msg::NuclearTest);
         }
@@ -306,10 +257,7 @@ impl Dprk {
     fn hazards(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
         let p = cx.params;
         let w = cx.world;
-        if chance(
-            rng,
-            accident_hazard(p, self.warheads, w.alert, w.iaea.safety),
-        ) {
+        if chance(rng, accident_hazard(p, self.warheads, w.alert, w.iaea.safety)) {
             out.send(To::ALL, Msg::NuclearAccident);
         }
         if chance(
@@ -360,9 +308,7 @@ fn poisson(rng: &mut SimRng, lambda: f64) -> u32 {
         }
         return k;
     }
-    Poisson::new(lambda)
-        .map(|d| d.sample(rng) as u32)
-        .unwrap_or(0)
+    Poisson::new(lambda).map(|d| d.sample(rng) as u32).unwrap_or(0)
 }
 
 /// Monthly probability that talks on terms `t` close a deal (H1, H6, Powell 2006): falls with
@@ -390,11 +336,5 @@ pub fn accident_hazard(p: &Params, warheads: u32, alert: f64, safety: f64) -> f6
 /// with verification confidence (transparency).
 pub fn transfer_hazard(p: &Params, stock_kg: f64, stress: f64, confidence: f64) -> f64 {
     let stock = stock_kg / (stock_kg + 25.0);
-    unit(
-        p[P::TransferRate]
-            * stock
-            * stress
-            * stress
-            * (1.0 - p[P::TransparencyEffect] * confidence),
-    )
+    unit(p[P::TransferRate] * stock * stress * stress * (1.0 - p[P::TransparencyEffect] * confidence))
 }

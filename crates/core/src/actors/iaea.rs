@@ -20,11 +20,7 @@ pub struct Iaea {
 impl Iaea {
     /// Public facts.
     pub fn public(&self) -> IaeaPublic {
-        IaeaPublic {
-            access: self.access,
-            confidence: self.confidence,
-            safety: self.safety,
-        }
+        IaeaPublic { access: self.access, confidence: self.confidence, safety: self.safety }
     }
 
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
@@ -37,9 +33,7 @@ impl Iaea {
                     self.coverage = coverage;
                     self.agreed_safety = safety;
                 }
-                Msg::InspectorsExpelled | Msg::DealEndedByUs(_) | Msg::DealEndedByDprk(_) => {
-                    self.access = false
-                }
+                Msg::InspectorsExpelled | Msg::DealEndedByUs(_) | Msg::DealEndedByDprk(_) => self.access = false,
                 Msg::SiteActivity { covert: true } if self.access => {
                     violation |= chance(rng, p[P::DetectWithAccess] * self.confidence);
                 }
@@ -49,13 +43,7 @@ impl Iaea {
         if self.access {
             self.confidence += p[P::IaeaLearning] * self.coverage * (1.0 - self.confidence);
             self.safety += p[P::SafetyAdoption] * (self.agreed_safety - self.safety);
-            out.send(
-                To::two(ActorId::Us, ActorId::Unsc),
-                Msg::Report {
-                    confidence: self.confidence,
-                    violation,
-                },
-            );
+            out.send(To::two(ActorId::Us, ActorId::Unsc), Msg::Report { confidence: self.confidence, violation });
         } else {
             self.confidence = unit(self.confidence * (1.0 - p[P::IaeaDecay]));
             self.safety = unit(self.safety * (1.0 - p[P::IaeaDecay] / 3.0));

@@ -43,22 +43,13 @@ impl<'a> Ctx<'a> {
         me: ActorId,
         delivered: &'a [Envelope],
     ) -> Self {
-        Ctx {
-            month,
-            world,
-            params,
-            me,
-            delivered,
-        }
+        Ctx { month, world, params, me, delivered }
     }
 
     /// The messages addressed to this actor, in delivery order, with their senders.
     pub fn inbox(&self) -> impl Iterator<Item = (ActorId, &'a Msg)> + '_ {
         let me = self.me;
-        self.delivered
-            .iter()
-            .filter(move |e| e.to.has(me))
-            .map(|e| (e.from, &e.msg))
+        self.delivered.iter().filter(move |e| e.to.has(me)).map(|e| (e.from, &e.msg))
     }
 }
 

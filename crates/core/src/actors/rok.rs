@@ -17,18 +17,12 @@ pub struct Rok {
 impl Rok {
     /// The ROK at the initial state the parameters give.
     pub fn new(p: &Params) -> Rok {
-        Rok {
-            engagement: p[P::RokEngagement],
-            cohesion: p[P::InitialCohesion],
-        }
+        Rok { engagement: p[P::RokEngagement], cohesion: p[P::InitialCohesion] }
     }
 
     /// Public facts.
     pub fn public(&self) -> RokPublic {
-        RokPublic {
-            cohesion: self.cohesion,
-            engagement: self.engagement,
-        }
+        RokPublic { cohesion: self.cohesion, engagement: self.engagement }
     }
 
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
@@ -40,10 +34,8 @@ impl Rok {
         }
         // H3: cohesion erodes with the gap between Washington's hardness and Seoul's wish.
         let clash = policy_clash(w.us.hardness, self.engagement);
-        self.cohesion = unit(
-            self.cohesion - p[P::AllianceStrain] * clash
-                + p[P::AllianceRecovery] * (1.0 - self.cohesion),
-        );
+        self.cohesion =
+            unit(self.cohesion - p[P::AllianceStrain] * clash + p[P::AllianceRecovery] * (1.0 - self.cohesion));
         // An attack on the South rallies the alliance.
         if attacked {
             self.cohesion = unit(self.cohesion + 0.1);

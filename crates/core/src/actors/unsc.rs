@@ -20,18 +20,12 @@ pub struct Unsc {
 impl Unsc {
     /// The Council at the initial state the parameters give.
     pub fn new(p: &Params) -> Unsc {
-        Unsc {
-            sanctions: p[P::InitialSanctions],
-            pending: Vec::with_capacity(4),
-            next_draft: 0,
-        }
+        Unsc { sanctions: p[P::InitialSanctions], pending: Vec::with_capacity(4), next_draft: 0 }
     }
 
     /// Public facts.
     pub fn public(&self) -> UnscPublic {
-        UnscPublic {
-            sanctions: self.sanctions,
-        }
+        UnscPublic { sanctions: self.sanctions }
     }
 
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
@@ -60,18 +54,9 @@ impl Unsc {
         };
         let (_, kind, size) = self.pending.remove(i);
         if adopted(cx.params, rng, kind, china_yes, cx.world.iaea.confidence) {
-            self.sanctions = if kind.is_sanctions() {
-                unit(self.sanctions + size)
-            } else {
-                unit(self.sanctions - size)
-            };
-            out.send(
-                To::ALL,
-                Msg::ResolutionAdopted {
-                    kind,
-                    sanctions: self.sanctions,
-                },
-            );
+            self.sanctions =
+                if kind.is_sanctions() { unit(self.sanctions + size) } else { unit(self.sanctions - size) };
+            out.send(To::ALL, Msg::ResolutionAdopted { kind, sanctions: self.sanctions });
         } else {
             out.send(To::ALL, Msg::ResolutionFailed { kind });
         }

@@ -25,14 +25,7 @@ pub struct Us {
 impl Us {
     /// A US following `policy`, which an election may switch to `election_target`.
     pub fn new(policy: Policy, election_target: Option<Policy>) -> Us {
-        Us {
-            policy,
-            election_target,
-            policy_index: 0,
-            deal: None,
-            verified_months: 0,
-            at_war: false,
-        }
+        Us { policy, election_target, policy_index: 0, deal: None, verified_months: 0, at_war: false }
     }
 
     /// The policy in force.
@@ -42,10 +35,7 @@ impl Us {
 
     /// Public posture.
     pub fn public(&self) -> UsPublic {
-        UsPublic {
-            policy_index: self.policy_index,
-            hardness: self.policy.hardness(),
-        }
+        UsPublic { policy_index: self.policy_index, hardness: self.policy.hardness() }
     }
 
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
@@ -56,22 +46,15 @@ impl Us {
         let mut provoked = None;
         for (_, m) in cx.inbox() {
             match *m {
-                Msg::MissileTest { .. } => {
-                    provoked = provoked.or(Some(Draft::SanctionsAfterMissile))
-                }
+                Msg::MissileTest { .. } => provoked = provoked.or(Some(Draft::SanctionsAfterMissile)),
                 Msg::NuclearTest => provoked = Some(Draft::SanctionsAfterNuclearTest),
                 Msg::DealAgreed(t) => {
                     self.deal = Some(t);
                     self.verified_months = 0;
                 }
                 Msg::DealEndedByDprk(_) => self.deal = None,
-                Msg::Report {
-                    violation: true, ..
-                } => self.end_deal(out, Collapse::ViolationDetected),
-                Msg::Report {
-                    confidence,
-                    violation: false,
-                } if confidence > 0.3 => self.verified_months += 1,
+                Msg::Report { violation: true, .. } => self.end_deal(out, Collapse::ViolationDetected),
+                Msg::Report { confidence, violation: false } if confidence > 0.3 => self.verified_months += 1,
                 Msg::SiteActivity { covert: true } if chance(rng, p[P::DetectWithoutAccess]) => {
                     self.end_deal(out, Collapse::ViolationDetected)
                 }
@@ -80,10 +63,7 @@ impl Us {
                     self.at_war = true;
                 }
                 Msg::DeadlyIncident
-                    if chance(
-                        rng,
-                        p[P::IncidentEscalation] * self.policy.get(Lever::Force).max(0.2),
-                    ) =>
+                    if chance(rng, p[P::IncidentEscalation] * self.policy.get(Lever::Force).max(0.2)) =>
                 {
                     out.send(To::ALL, Msg::Strike)
                 }
@@ -116,10 +96,7 @@ impl Us {
     fn end_deal(&mut self, out: &mut Outbox, why: Collapse) {
         if self.deal.take().is_some() {
             out.send(To::ALL, Msg::DealEndedByUs(why));
-            out.send(
-                To::one(ActorId::Unsc),
-                Msg::ProposeSanctions(Draft::SanctionsAfterViolation),
-            );
+            out.send(To::one(ActorId::Unsc), Msg::ProposeSanctions(Draft::SanctionsAfterViolation));
         }
     }
 
@@ -139,30 +116,17 @@ impl Us {
             }
             Some(t) => {
                 if t.inducements > 0.0 {
-                    out.send(
-                        To::one(ActorId::Dprk),
-                        Msg::Inducement {
-                            amount: 0.02 * t.inducements,
-                        },
-                    );
+                    out.send(To::one(ActorId::Dprk), Msg::Inducement { amount: 0.02 * t.inducements });
                 }
                 if self.verified_months >= RELIEF_INTERVAL && t.relief > 0.0 {
                     self.verified_months = 0;
                     let amount = t.relief * w.unsc.sanctions;
                     let via_unsc = amount * t.relief_via_unsc;
                     if via_unsc > 0.0 {
-                        out.send(
-                            To::one(ActorId::Unsc),
-                            Msg::ProposeRelief { amount: via_unsc },
-                        );
+                        out.send(To::one(ActorId::Unsc), Msg::ProposeRelief { amount: via_unsc });
                     }
                     if amount - via_unsc > 0.0 {
-                        out.send(
-                            To::one(ActorId::Dprk),
-                            Msg::Inducement {
-                                amount: amount - via_unsc,
-                            },
-                        );
+                        out.send(To::one(ActorId::Dprk), Msg::Inducement { amount: amount - via_unsc });
                     }
                 }
             }
@@ -173,10 +137,7 @@ impl Us {
     fn posture(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
         let w = cx.world;
         // Joint exercises need Seoul: a divided alliance holds fewer.
-        if chance(
-            rng,
-            0.25 * self.policy.get(Lever::Exercises) * w.rok.cohesion,
-        ) {
+        if chance(rng, 0.25 * self.policy.get(Lever::Exercises) * w.rok.cohesion) {
             out.send(To::ALL, Msg::ExerciseHeld);
         }
         if w.tension >= Rung::MissileTest && chance(rng, 0.3 * self.policy.get(Lever::Rhetoric)) {
@@ -209,13 +170,7 @@ impl Us {
 
 /// Monthly probability of a US strike in a crisis (H2): falls exponentially with the arsenal,
 /// and a Seoul bent on engagement restrains it as far as the alliance holds.
-pub fn strike_probability(
-    p: &crate::Params,
-    force: f64,
-    warheads: u32,
-    rok_engagement: f64,
-    cohesion: f64,
-) -> f64 {
+pub fn strike_probability(p: &crate::Params, force: f64, warheads: u32, rok_engagement: f64, cohesion: f64) -> f64 {
     let deterred = (-(warheads as f64) / p[P::DeterrenceScale]).exp();
     let restrained = 1.0 - p[P::RokStrikeVeto] * rok_engagement * cohesion;
     super::unit(p[P::StrikeRate] * force * deterred * restrained)

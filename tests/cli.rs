@@ -1,0 +1,180 @@
+//! Each subcommand's success path and its failure paths.
+
+use crate::harness::{Dir, SMALL};
+
+#[test]
+fn sweep_writes_a_complete_results_folder() {
+    let d = Dir::new();
+    d.write("small.toml", SMALL);
+    let r = d.run(&["sweep", "small.toml"]).ok();
+    let hash = r.hash();
+    assert!(r.stdout.contains("Probability within the horizon"), "{}", r.stdout);
+    let dir = d.results().join(&hash);
+    for f in [
+        "config.toml",
+        "manifest.json",
+        "runs.parquet",
+        "monthly.parquet",
+        "summary.csv",
+        "charts/risk_by_policy.png",
+        "charts/cumulative_risk.png",
+        "charts/score_fan.png",
+        "charts/hazards_by_policy.png",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    assert!(!dir.join("parts").exists(), "parts are removed once merged");
+    let png = std::fs::read(dir.join("charts/risk_by_policy.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(png.len() > 20_000, "a chart with text and marks, not a blank image");
+    let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    assert_eq!(summary.lines().count(), 7, "header and one row per policy");
+    assert!(summary.starts_with("policy,runs,failed,p_deadly_incident,p_deadly_incident_lo,p_deadly_incident_hi"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["runs"], 4 * 6 * 6);
+    assert_eq!(manifest["config_hash"], hash.as_str());
+    // The stored config hashes to the folder name.
+    assert!(d.run(&["validate", &dir.join("config.toml").display().to_string()]).ok().stdout.contains(&hash));
+    // A second sweep of the same experiment finds it complete.
+    assert!(d.run(&["sweep", "small.toml"]).ok().stdout.contains("already complete"));
+}
+
+#[test]
+fn sweep_without_a_file_runs_the_embedded_default() {
+    let d = Dir::new();
+    let r = d.run(&["sweep"]).ok();
+    let hash = r.hash();
+    for p in [
+        "maximum_pressure",
+        "strategic_patience",
+        "six_party_talks",
+        "summit_diplomacy",
+        "containment_transparency",
+        "engagement_freeze",
+    ] {
+        assert!(r.stdout.contains(p), "{p} missing from the headline");
+    }
+    assert!(d.results().join(&hash).join("charts/risk_by_policy.png").is_file());
+    // The embedded default and configs/default.toml are the same experiment.
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/default.toml");
+    assert!(d.run(&["validate", file]).ok().stdout.contains(&hash));
+}
+
+#[test]
+fn bad_experiment_files_exit_2_naming_file_field_and_problem() {
+    let d = Dir::new();
+    d.write("bad.toml", "[experiment]\nreplicatons = 5\n[model]\nsafety_effect = 2\n");
+    let r = d.run(&["sweep", "bad.toml"]).code(2);
+    assert!(
+        r.stderr.contains("bad.toml:2:1: experiment.replicatons: unknown key (did you mean `replications`?)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("bad.toml:4:17: model.safety_effect: 2 is outside the valid range [0, 1]"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !d.results().exists() || std::fs::read_dir(d.results()).unwrap().next().is_none(),
+        "nothing written for bad input"
+    );
+    let r = d.run(&["validate", "bad.toml"]).code(2);
+    assert!(r.stderr.contains("2 problems"));
+    let r = d.run(&["sweep", "missing.toml"]).code(2);
+    assert!(r.stderr.contains("missing.toml: cannot read"));
+    d.write("garbage.toml", "\u{0}\u{ff}\u{1}");
+    d.run(&["validate", "garbage.toml"]).code(2);
+    std::fs::write(d.path().join("latin1.toml"), [0x5b, 0xe9, 0x5d]).unwrap();
+    assert!(d.run(&["validate", "latin1.toml"]).code(2).stderr.contains("not UTF-8"));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let d = Dir::new();
+    d.run(&["sweep", "--shard", "3/2"]).code(2);
+    d.run(&["sweep", "--threads", "0"]).code(2);
+    d.run(&["frobnicate"]).code(2);
+    d.run(&["run", "--seed", "1"]).code(2);
+}
+
+#[test]
+fn validate_prints_hash_and_size() {
+    let d = Dir::new();
+    d.write("small.toml", SMALL);
+    let r = d.run(&["validate", "small.toml"]).ok();
+    assert!(r.stdout.contains("4 scenarios x 6 replications x 6 policies = 144 runs of 36 months"), "{}", r.stdout);
+    d.write("huge.toml", "[experiment]\nreplications = 1000000000\n");
+    let r = d.run(&["validate", "huge.toml"]).code(2);
+    assert!(r.stderr.contains("core-hours") && r.stderr.contains("--force"), "{}", r.stderr);
+}
+
+#[test]
+fn run_prints_a_month_by_month_trace() {
+    let d = Dir::new();
+    let r = d.run(&["run", "--policy", "containment_transparency", "--seed", "7", "--months", "24"]).ok();
+    assert!(r.stdout.contains("month   0") && r.stdout.contains("month  23"), "{}", r.stdout);
+    assert!(r.stdout.contains("outcome:"));
+    let again = d.run(&["run", "--policy", "containment_transparency", "--seed", "7", "--months", "24"]).ok();
+    assert_eq!(r.stdout, again.stdout, "same seed, same trace");
+    let j = d.run(&["run", "--policy", "maximum_pressure", "--seed", "1", "--months", "12", "--json"]).ok();
+    let lines: Vec<&str> = j.stdout.lines().collect();
+    assert_eq!(lines.len(), 13, "12 months and the outcome");
+    for l in lines {
+        let v: serde_json::Value = serde_json::from_str(l).expect("each line is JSON");
+        assert!(v.is_object());
+    }
+    let r = d.run(&["run", "--policy", "maximum_presure", "--seed", "1"]).code(2);
+    assert!(r.stderr.contains("did you mean `maximum_pressure`"), "{}", r.stderr);
+}
+
+#[test]
+fn policies_and_params_list_what_exists() {
+    let d = Dir::new();
+    let r = d.run(&["policies"]).ok();
+    assert_eq!(r.stdout.lines().count(), 6);
+    assert!(r.stdout.contains("containment_transparency"));
+    let r = d.run(&["policies", "--levers"]).ok();
+    assert!(r.stdout.contains("relief_via_unsc"));
+    let r = d.run(&["params"]).ok();
+    assert!(r.stdout.contains("deterrence_scale") && r.stdout.contains("SIPRI"));
+}
+
+#[test]
+fn list_show_plot_and_prefixes() {
+    let d = Dir::new();
+    d.write("a.toml", SMALL);
+    d.write("b.toml", &format!("{SMALL}[model]\ndeal_rate = 0.2\n"));
+    let ha = d.run(&["sweep", "a.toml"]).ok().hash();
+    let hb = d.run(&["sweep", "b.toml"]).ok().hash();
+    let r = d.run(&["list"]).ok();
+    assert!(r.stdout.contains(&ha) && r.stdout.contains(&hb) && r.stdout.contains("complete"));
+    let r = d.run(&["show", &ha[..6]]).ok();
+    assert!(r.stdout.contains("checksums match") && r.stdout.contains(&ha));
+    // The empty prefix matches both; an unknown one matches none.
+    assert!(d.run(&["show", ""]).code(2).stderr.contains("ambiguous"));
+    assert!(d.run(&["show", "zzzz"]).code(2).stderr.contains("no complete result"));
+    let before = std::fs::read(d.results().join(&ha).join("charts/risk_by_policy.png")).unwrap();
+    std::fs::remove_file(d.results().join(&ha).join("charts/score_fan.png")).unwrap();
+    d.run(&["plot", &ha[..5]]).ok();
+    assert!(d.results().join(&ha).join("charts/score_fan.png").is_file());
+    assert_eq!(before, std::fs::read(d.results().join(&ha).join("charts/risk_by_policy.png")).unwrap());
+    d.run(&["plot", "zzzz"]).code(2);
+}
+
+#[test]
+fn an_incomplete_folder_is_never_listed_or_shown_as_complete() {
+    let d = Dir::new();
+    d.write("m.toml", crate::harness::MULTIPART);
+    let r = d.run(&["sweep", "m.toml", "--shard", "0/3"]).ok();
+    let hash = r.stdout.split_whitespace().skip_while(|w| *w != "result").nth(1).unwrap().to_string();
+    assert!(!d.results().join(&hash).join("manifest.json").exists());
+    assert!(d.run(&["list"]).ok().stdout.contains("incomplete"));
+    d.run(&["show", &hash]).code(2);
+    d.run(&["reproduce", &hash]).code(2);
+    let r = d.run(&["merge", &hash]).code(1);
+    assert!(r.stderr.contains("parts missing"), "{}", r.stderr);
+    let r = d.run(&["sweep", "m.toml", "--missing", "--shards", "3"]).ok();
+    assert_eq!(r.stdout.lines().collect::<Vec<_>>(), vec!["1", "2"]);
+}
