@@ -424,7 +424,7 @@ fn list(store: &Store) -> Res {
         println!("no results in {}", store.root().display());
         return Ok(());
     }
-    println!("{:<18} {:<24} {:>10} {:>8}  {}", "hash", "name", "runs", "policies", "state");
+    println!("{:<18} {:<24} {:>10} {:>8}  state", "hash", "name", "runs", "policies");
     for l in all {
         match l.manifest {
             Some(m) => println!("{:<18} {:<24} {:>10} {:>8}  complete", l.hash, m.name, m.runs, m.policies.len()),

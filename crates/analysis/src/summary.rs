@@ -158,18 +158,18 @@ impl Accumulator {
                 continue;
             }
             self.n[p] += 1;
-            for k in 0..6 {
-                self.hits[p][k] += u64::from(ind[k][i]);
+            for (hits, v) in self.hits[p].iter_mut().zip(&ind) {
+                *hits += u64::from(v[i]);
             }
             self.sums[p][0] += vals[0][i] * 12.0 / months[i].max(1.0);
-            for k in 1..7 {
-                self.sums[p][k] += vals[k][i];
+            for (sum, v) in self.sums[p].iter_mut().zip(&vals).skip(1) {
+                *sum += v[i];
             }
             let j = i - p + self.reference;
             if !failed[j] {
                 self.pairs[p] += 1;
-                for k in 0..6 {
-                    let d = i64::from(u8::from(ind[k][i])) - i64::from(u8::from(ind[k][j]));
+                for (k, v) in ind.iter().enumerate() {
+                    let d = i64::from(u8::from(v[i])) - i64::from(u8::from(v[j]));
                     self.dsum[p][k] += d;
                     self.d2sum[p][k] += (d * d) as u64;
                 }
@@ -223,25 +223,6 @@ fn difference_from_sums(n: u64, sum: i64, sum2: u64) -> Difference {
     Difference { n, mean, lo: mean - Z95 * se, hi: mean + Z95 * se }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn difference_from_sums_matches_the_direct_computation() {
-        let a = [1.0, 0.0, 1.0, 1.0, 0.0, 1.0];
-        let b = [0.0, 0.0, 1.0, 0.0, 1.0, 0.0];
-        let direct = crate::stats::paired_difference(&a, &b);
-        let d: Vec<i64> = a.iter().zip(&b).map(|(x, y)| (*x - *y) as i64).collect();
-        let s = difference_from_sums(6, d.iter().sum(), d.iter().map(|x| (x * x) as u64).sum());
-        assert!(
-            (s.mean - direct.mean).abs() < 1e-12
-                && (s.lo - direct.lo).abs() < 1e-12
-                && (s.hi - direct.hi).abs() < 1e-12
-        );
-    }
-}
-
 /// The summary as a frame (one row per policy) for `summary.csv`.
 pub fn summary_frame(s: &[PolicySummary], reference: &str) -> PolarsResult<DataFrame> {
     let round = |x: f64| (x * 1e6).round() / 1e6;
@@ -283,4 +264,23 @@ pub fn summary_frame(s: &[PolicySummary], reference: &str) -> PolarsResult<DataF
         cols.push(Column::new(format!("mean_{name}").into(), s.iter().map(|p| round(f(p))).collect::<Vec<_>>()));
     }
     DataFrame::new(s.len(), cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn difference_from_sums_matches_the_direct_computation() {
+        let a = [1.0, 0.0, 1.0, 1.0, 0.0, 1.0];
+        let b = [0.0, 0.0, 1.0, 0.0, 1.0, 0.0];
+        let direct = crate::stats::paired_difference(&a, &b);
+        let d: Vec<i64> = a.iter().zip(&b).map(|(x, y)| (*x - *y) as i64).collect();
+        let s = difference_from_sums(6, d.iter().sum(), d.iter().map(|x| (x * x) as u64).sum());
+        assert!(
+            (s.mean - direct.mean).abs() < 1e-12
+                && (s.lo - direct.lo).abs() < 1e-12
+                && (s.hi - direct.hi).abs() < 1e-12
+        );
+    }
 }

@@ -54,7 +54,7 @@ impl Observer for Bounds {
                 self.violations.push(format!("month {}: {name} = {x}", log.month));
             }
         }
-        if !(log.fissile_kg >= -1e-9) {
+        if log.fissile_kg.is_nan() || log.fissile_kg < -1e-9 {
             self.violations.push(format!("month {}: fissile_kg = {}", log.month, log.fissile_kg));
         }
         self.last_warheads = w.dprk.warheads;

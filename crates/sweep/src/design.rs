@@ -48,11 +48,7 @@ impl Design {
 
     /// Number of scenarios.
     pub fn len(&self) -> usize {
-        if self.dims == 0 {
-            1
-        } else {
-            self.points.len() / self.dims
-        }
+        self.points.len().checked_div(self.dims).unwrap_or(1)
     }
 
     /// Whether the design is empty (never: a fixed design has one scenario).

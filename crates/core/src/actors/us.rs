@@ -103,16 +103,18 @@ impl Us {
     fn diplomacy(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
         let w = cx.world;
         match self.deal {
-            None if !w.dprk.in_talks && w.dprk.deal.is_none() && !w.at_war => {
-                if chance(rng, self.policy.get(Lever::Talks)) {
-                    let terms = Terms::of(&self.policy);
-                    let to = if terms.multilateral > 0.5 {
-                        To::two(ActorId::Dprk, ActorId::China)
-                    } else {
-                        To::one(ActorId::Dprk)
-                    };
-                    out.send(to, Msg::TalksOffer(terms));
-                }
+            None if !w.dprk.in_talks
+                && w.dprk.deal.is_none()
+                && !w.at_war
+                && chance(rng, self.policy.get(Lever::Talks)) =>
+            {
+                let terms = Terms::of(&self.policy);
+                let to = if terms.multilateral > 0.5 {
+                    To::two(ActorId::Dprk, ActorId::China)
+                } else {
+                    To::one(ActorId::Dprk)
+                };
+                out.send(to, Msg::TalksOffer(terms));
             }
             Some(t) => {
                 if t.inducements > 0.0 {
