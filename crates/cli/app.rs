@@ -68,8 +68,11 @@ pub fn main() -> i32 {
 fn dispatch(cli: Cli) -> Res {
     let store = Store::new(&cli.results);
     match cli.command {
-        Command::Sweep { config, threads, shard, missing, shards, force, quiet } => {
+        Command::Sweep { config, threads, shard, missing, shards, force, quiet, dry_run } => {
             let exp = load(config.as_deref())?;
+            if dry_run {
+                return dry(exp, threads, force);
+            }
             if let (true, Some(k)) = (missing, shards) {
                 return list_missing(&store, exp, k);
             }
@@ -186,13 +189,11 @@ fn sweep(store: &Store, exp: Experiment, threads: Option<usize>, shard: Option<&
         total_runs,
         total_runs - todo.iter().map(|k| plan.part_range(*k).end - plan.part_range(*k).start).sum::<u64>(),
     );
-    for k in todo {
-        match store.run_part(&plan, k) {
-            Ok(n) => progress.advance(n),
-            // Another process of the same experiment finished and tidied up meanwhile.
-            Err(_) if shard.is_none() && store.is_complete(&plan.hash) => break,
-            Err(e) => return Err(store_fail(e)),
-        }
+    match store.run_parts(&plan, &todo, &mut |n| progress.advance(n)) {
+        Ok(()) => {}
+        // Another process of the same experiment finished and tidied up meanwhile.
+        Err(_) if shard.is_none() && store.is_complete(&plan.hash) => {}
+        Err(e) => return Err(store_fail(e)),
     }
     progress.finish();
     if let Some((i, k)) = shard {
@@ -225,6 +226,30 @@ fn sweep(store: &Store, exp: Experiment, threads: Option<usize>, shard: Option<&
         println!("warning: {} runs failed; see the status and error columns of runs.parquet", m.failed_runs);
     }
     headline(store, &plan.hash, &m.reference_policy)
+}
+
+/// Runs every part in memory and discards it: the bare throughput of simulation and aggregation.
+fn dry(exp: Experiment, threads: Option<usize>, force: bool) -> Res {
+    let plan = Plan::new(exp);
+    check_size(&plan, force)?;
+    let threads = setup_threads(threads)?;
+    let start = Instant::now();
+    let mut progress = Progress::new(plan.runs(), 0);
+    let mut failed = 0usize;
+    for k in 0..plan.parts() {
+        let part = plan.run_part(k);
+        failed += part.rows.iter().filter(|r| r.outcome.is_err()).count();
+        progress.advance(part.rows.len() as u64);
+    }
+    progress.finish();
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "dry run of {}: {} runs on {threads} threads in {secs:.2} s ({:.0} runs/s), {failed} failed; nothing written",
+        plan.hash,
+        plan.runs(),
+        plan.runs() as f64 / secs.max(1e-9)
+    );
+    Ok(())
 }
 
 fn list_missing(store: &Store, exp: Experiment, k: u64) -> Res {
@@ -386,9 +411,8 @@ fn reproduce(store: &Store, prefix: &str, threads: Option<usize>) -> Res {
     let start = Instant::now();
     let result = (|| -> Result<brink_analysis::Manifest, StoreError> {
         scratch.prepare(&plan)?;
-        for k in 0..plan.parts() {
-            scratch.run_part(&plan, k)?;
-        }
+        let all: Vec<u64> = (0..plan.parts()).collect();
+        scratch.run_parts(&plan, &all, &mut |_| {})?;
         scratch.finalize(&plan, threads, start.elapsed().as_secs_f64(), &provenance())
     })();
     let _ = std::fs::remove_dir_all(&scratch_root);

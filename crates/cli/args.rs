@@ -43,6 +43,9 @@ pub enum Command {
         /// Print only the result hash and folder.
         #[arg(long, short)]
         quiet: bool,
+        /// Simulate every run and discard the results (bare throughput, for benchmarks).
+        #[arg(long, conflicts_with_all = ["shard", "missing"])]
+        dry_run: bool,
     },
     /// Run one simulation and print it month by month.
     #[command(

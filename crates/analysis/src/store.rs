@@ -239,7 +239,39 @@ impl Store {
 
     /// Runs part `k` of `plan` and writes it atomically.
     pub fn run_part(&self, plan: &Plan, k: u64) -> Result<u64> {
-        let part = plan.run_part(k);
+        self.write_part(plan, &plan.run_part(k))
+    }
+
+    /// Runs `parts` of `plan` and writes each atomically, writing one part on a thread of its
+    /// own while the Rayon pool computes the next. Calls `done(runs)` after each part is on disk.
+    pub fn run_parts(&self, plan: &Plan, parts: &[u64], done: &mut dyn FnMut(u64)) -> Result<()> {
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<brink_sweep::Part>(1);
+            let (done_tx, done_rx) = std::sync::mpsc::channel::<u64>();
+            let writer = s.spawn(move || -> Result<()> {
+                for part in rx {
+                    let n = self.write_part(plan, &part)?;
+                    let _ = done_tx.send(n);
+                }
+                Ok(())
+            });
+            for k in parts {
+                let part = plan.run_part(*k);
+                if tx.send(part).is_err() {
+                    break; // the writer failed; its error is returned below
+                }
+                done_rx.try_iter().for_each(&mut *done);
+            }
+            drop(tx);
+            let r = writer.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            done_rx.try_iter().for_each(&mut *done);
+            r
+        })
+    }
+
+    /// Writes a computed part atomically: its monthly aggregates, then its rows (the marker).
+    pub fn write_part(&self, plan: &Plan, part: &brink_sweep::Part) -> Result<u64> {
+        let k = part.index;
         let mpath = self.part_path(&plan.hash, k, "monthly");
         write_atomic(&mpath, &part.monthly.to_bytes())?;
         let ppath = self.part_path(&plan.hash, k, "parquet");

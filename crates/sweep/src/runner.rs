@@ -206,26 +206,57 @@ impl Monthly {
     }
 }
 
+/// What one run did in one month, kept until the run ends, then added to the aggregates.
+#[derive(Clone, Copy, Default)]
+struct MonthPoint {
+    max_rung: Rung,
+    score: i32,
+    missiles: u32,
+    nuclear_tests: u32,
+    deal: bool,
+    warheads: u32,
+}
+
 struct MonthlyObserver<'a> {
-    cells: &'a mut [MonthCell],
+    points: &'a mut Vec<MonthPoint>,
     max_rung: Rung,
 }
 
 impl Observer for MonthlyObserver<'_> {
     fn month(&mut self, log: &MonthLog) {
         self.max_rung = self.max_rung.max(log.world.rung);
-        let c = &mut self.cells[log.month as usize];
-        c.runs += 1;
+        self.points.push(MonthPoint {
+            max_rung: self.max_rung,
+            score: log.score,
+            missiles: log.missiles,
+            nuclear_tests: log.nuclear_tests,
+            deal: log.world.dprk.deal.is_some(),
+            warheads: log.world.dprk.warheads,
+        });
+    }
+}
+
+/// Adds one finished run's months to its policy's cells. A run stopped by nuclear use stays
+/// at its rung for the rest of the horizon (counted in `reached`, not in `runs`).
+fn add_run(cells: &mut [MonthCell], points: &[MonthPoint]) {
+    let last = points.last().map(|p| p.max_rung).unwrap_or(Rung::Calm);
+    for (t, c) in cells.iter_mut().enumerate() {
+        let (rung, point) = match points.get(t) {
+            Some(p) => (p.max_rung, Some(p)),
+            None => (last, None),
+        };
         for (k, r) in KEY_RUNGS.iter().enumerate() {
-            c.reached[k] += u64::from(self.max_rung >= *r);
+            c.reached[k] += u64::from(rung >= *r);
         }
-        c.score_sum += log.score as i64;
-        let bin = ((log.score - SCORE_MIN) / SCORE_BIN).clamp(0, SCORE_BINS as i32 - 1);
+        let Some(p) = point else { continue };
+        c.runs += 1;
+        c.score_sum += p.score as i64;
+        let bin = ((p.score - SCORE_MIN) / SCORE_BIN).clamp(0, SCORE_BINS as i32 - 1);
         c.score_hist[bin as usize] += 1;
-        c.missiles += log.missiles as u64;
-        c.nuclear_tests += log.nuclear_tests as u64;
-        c.deals += u64::from(log.world.dprk.deal.is_some());
-        c.warheads += log.world.dprk.warheads as u64;
+        c.missiles += p.missiles as u64;
+        c.nuclear_tests += p.nuclear_tests as u64;
+        c.deals += u64::from(p.deal);
+        c.warheads += p.warheads as u64;
     }
 }
 
@@ -320,6 +351,7 @@ impl Plan {
     fn run_block(&self, b: Range<u64>) -> (Vec<RunRow>, Monthly) {
         let mut monthly = Monthly::new(self.exp.horizon, self.exp.policies.len());
         let mut cached: Option<(u32, Params)> = None;
+        let mut points = Vec::with_capacity(self.exp.horizon as usize);
         let rows = b
             .map(|i| {
                 let (scenario, replication, policy) = self.identity(i);
@@ -330,39 +362,37 @@ impl Plan {
                 let seed = self.seed(scenario, replication);
                 let h = self.exp.horizon as usize;
                 let cells = &mut monthly.cells[policy as usize * h..(policy as usize + 1) * h];
-                let outcome = self.run_one(policy, params, seed, cells);
+                let outcome = self.run_one(policy, params, seed, cells, &mut points);
                 RunRow { run: i, scenario, replication, policy, seed, outcome }
             })
             .collect();
         (rows, monthly)
     }
 
-    fn run_one(&self, policy: u16, params: &Params, seed: u64, cells: &mut [MonthCell]) -> Result<RunOutcome, String> {
+    fn run_one(
+        &self,
+        policy: u16,
+        params: &Params,
+        seed: u64,
+        cells: &mut [MonthCell],
+        points: &mut Vec<MonthPoint>,
+    ) -> Result<RunOutcome, String> {
         let spec = RunSpec {
             policy: &self.exp.policies[policy as usize],
             election_target: self.exp.election_target.as_ref(),
             params,
             horizon: self.exp.horizon,
         };
-        // A run that panics is recorded as failed and the sweep goes on. Its monthly cells may
-        // hold the months it finished; they are kept, as the runs column says.
-        let mut scratch = vec![MonthCell::default(); cells.len()];
+        // A run that panics is recorded as failed and the sweep goes on; its months are not
+        // added to the aggregates.
+        points.clear();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut obs = MonthlyObserver { cells: &mut scratch, max_rung: Rung::Calm };
-            let o = run_observed(&spec, seed, &mut obs);
-            (o, obs.max_rung)
+            let mut obs = MonthlyObserver { points, max_rung: Rung::Calm };
+            run_observed(&spec, seed, &mut obs)
         }));
         match result {
-            Ok((o, max_rung)) => {
-                // A run stopped by nuclear use stays at its rung for the rest of the horizon.
-                for c in scratch.iter_mut().skip(o.months as usize) {
-                    for (k, r) in KEY_RUNGS.iter().enumerate() {
-                        c.reached[k] += u64::from(max_rung >= *r);
-                    }
-                }
-                for (a, b) in cells.iter_mut().zip(&scratch) {
-                    a.add(b);
-                }
+            Ok(o) => {
+                add_run(cells, points);
                 Ok(o)
             }
             Err(e) => Err(e

@@ -17,6 +17,7 @@ pub struct Us {
     policy: Policy,
     election_target: Option<Policy>,
     policy_index: u8,
+    hardness: f64,
     deal: Option<Terms>,
     verified_months: u32,
     at_war: bool,
@@ -25,7 +26,8 @@ pub struct Us {
 impl Us {
     /// A US following `policy`, which an election may switch to `election_target`.
     pub fn new(policy: Policy, election_target: Option<Policy>) -> Us {
-        Us { policy, election_target, policy_index: 0, deal: None, verified_months: 0, at_war: false }
+        let hardness = policy.hardness();
+        Us { policy, election_target, policy_index: 0, hardness, deal: None, verified_months: 0, at_war: false }
     }
 
     /// The policy in force.
@@ -35,7 +37,7 @@ impl Us {
 
     /// Public posture.
     pub fn public(&self) -> UsPublic {
-        UsPublic { policy_index: self.policy_index, hardness: self.policy.hardness() }
+        UsPublic { policy_index: self.policy_index, hardness: self.hardness }
     }
 
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
@@ -87,6 +89,7 @@ impl Us {
         if let Some(target) = self.election_target.as_mut() {
             if chance(rng, cx.params[P::ElectionSwitch]) {
                 std::mem::swap(&mut self.policy, target);
+                self.hardness = self.policy.hardness();
                 self.policy_index ^= 1;
                 out.send(To::ALL, Msg::PolicyChanged);
             }
