@@ -213,19 +213,12 @@ pub enum Msg {
     // ---- China ----
     /// China's vote (with Russia's) on a draft.
     Vote {
-        /// Draft number.
-        draft: u32,
+        /// What the draft does.
+        kind: Draft,
         /// Yes or veto.
         yes: bool,
     },
     // ---- UNSC ----
-    /// Request for China's vote.
-    VoteCall {
-        /// Draft number.
-        draft: u32,
-        /// What it does.
-        kind: Draft,
-    },
     /// A resolution adopted; the new sanctions level.
     ResolutionAdopted {
         /// What it did.
@@ -271,7 +264,6 @@ impl Msg {
             Msg::TalksAccepted
             | Msg::DealAgreed(_)
             | Msg::InspectorsInvited { .. }
-            | Msg::Inducement { .. }
             | Msg::InterKoreanEngagement
             | Msg::Ceasefire => Category::DeEscalation,
             Msg::ResolutionAdopted { kind: Draft::Relief, .. } => Category::DeEscalation,

@@ -64,7 +64,7 @@ params! {
     InitialCohesion = "initial_cohesion", 0.7, [0.0, 1.0], "H3",
         "US-ROK alliance cohesion at month 0", "assumption";
     InitialEnforcement = "initial_enforcement", 0.5, [0.0, 1.0], "state",
-        "China's sanctions enforcement at month 0 (1 - leakage)", "assumption: UN panel-of-experts reports of leakage";
+        "China's sanctions enforcement at month 0 (1 - leakage), and its baseline", "assumption: UN panel-of-experts reports of leakage";
 
     // ---- the programme ----
     FissileKgPerMonth = "fissile_kg_per_month", 2.5, [0.0, 100.0], "H1",
@@ -76,7 +76,7 @@ params! {
     StressProductionDrag = "stress_production_drag", 0.4, [0.0, 1.0], "H1",
         "share of production lost at full economic stress", "assumption";
     CapabilityLearning = "capability_learning", 0.02, [0.0, 1.0], "H2",
-        "missile capability gained per missile test", "assumption";
+        "missile capability gained per missile test (it scales the deliverable arsenal, H2)", "assumption";
 
     // ---- provocations ----
     MissileRate = "missile_rate", 0.5, [0.0, 20.0], "H1",
@@ -92,7 +92,7 @@ params! {
     NuclearTestRate = "nuclear_test_rate", 0.05, [0.0, 1.0], "H1",
         "nuclear tests a month at threat 0.5, no deal", "nuclear_tests.csv: 5 tests 2006-2016, a 6th in Sept 2017";
     IncidentRate = "incident_rate", 0.008, [0.0, 1.0], "escalation",
-        "deadly armed incidents a month at tension 0.5", "armed_incidents.csv: 3 deadly incidents 1984-2016";
+        "deadly armed incidents a month at threat perception 0.5", "armed_incidents.csv: 3 deadly incidents 1984-2016";
     IncidentEscalation = "incident_escalation", 0.05, [0.0, 1.0], "escalation",
         "probability a deadly incident draws a limited military response", "assumption: 2002 and 2010 incidents did not escalate";
 
@@ -106,17 +106,17 @@ params! {
 
     // ---- bargaining ----
     DealRate = "deal_rate", 0.08, [0.0, 1.0], "H1",
-        "monthly deal probability in talks with trust 1, no demand, no stress", "assumption scaled to 3 deals (1994, 2007, 2012) in ~12 years of talks";
+        "monthly deal probability in talks at trust 1, stress 0.5, no demand, no mediation", "assumption scaled to 3 deals (1994, 2007, 2012) in ~12 years of talks";
     CvidResistance = "cvid_resistance", 1.5, [0.0, 20.0], "H1",
         "DPRK resistance to deals that demand disarmament", "assumption (Powell 2006 commitment problem; sweep)";
     AttachmentHalf = "attachment_half", 20.0, [0.1, 1000.0], "H1",
         "warheads at which resistance to disarmament doubles", "assumption";
     TalksAcceptance = "talks_acceptance", 0.6, [0.0, 1.0], "H6",
-        "probability DPRK accepts an offer of talks without preconditions", "assumption";
+        "probability DPRK accepts talks without preconditions at trust 0.5", "assumption";
     TalksBreakoff = "talks_breakoff", 0.08, [0.0, 1.0], "H1",
         "monthly probability talks break off without a deal", "assumption: rounds of the six-party talks stalled for months at a time";
     CheatRate = "cheat_rate", 0.02, [0.0, 1.0], "H4",
-        "monthly probability DPRK starts cheating on a deal at trust 0", "assumption: 2002 enrichment dispute after 8 years";
+        "monthly probability DPRK starts cheating on a deal at trust 0, threat 0.5", "assumption: 2002 enrichment dispute after 8 years";
     DetectWithAccess = "detect_with_access", 0.3, [0.0, 1.0], "H4",
         "monthly detection probability of cheating at full IAEA confidence", "assumption";
     DetectWithoutAccess = "detect_without_access", 0.02, [0.0, 1.0], "H4",
@@ -147,7 +147,7 @@ params! {
         "probability China vetoes sanctions after a missile test", "assumption: 1695 (2006) passed, May 2022 draft vetoed";
     P3BlockRelief = "p3_block_relief", 0.3, [0.0, 1.0], "H4",
         "probability the UK and France block relief without confident verification", "assumption";
-    ReliefConfidence = "relief_confidence", 0.6, [0.0, 1.0], "H4",
+    ReliefConfidence = "relief_confidence", 0.8, [0.0, 1.0], "H4",
         "IAEA confidence at which the P3 no longer block relief", "assumption";
     E10SupportRelief = "e10_support_relief", 0.7, [0.0, 1.0], "H4",
         "probability each elected member votes for relief", "assumption";
@@ -206,7 +206,7 @@ params! {
     StrikeRate = "strike_rate", 0.03, [0.0, 1.0], "H2",
         "monthly US strike probability in a crisis at full willingness, no arsenal", "assumption: two near-decisions (1994, 2017) in 26 years";
     DeterrenceScale = "deterrence_scale", 15.0, [0.1, 1000.0], "H2",
-        "warheads that divide the strike probability by e", "assumption (the op-ed's H2; sweep)";
+        "deliverable warheads (warheads x capability) that divide the strike probability by e", "assumption (the op-ed's H2; sweep)";
     Retaliation = "retaliation", 0.5, [0.0, 1.0], "escalation",
         "probability DPRK answers a strike with force", "assumption";
     WarFromRetaliation = "war_from_retaliation", 0.3, [0.0, 1.0], "escalation",

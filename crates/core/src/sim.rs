@@ -296,6 +296,8 @@ impl<'a> Simulation<'a> {
             match e.msg {
                 Msg::WarBegins => w.at_war = true,
                 Msg::Ceasefire => w.at_war = false,
+                // An accident puts forces on alert while its cause is unclear.
+                Msg::NuclearAccident => w.alert = w.alert.max(0.5),
                 _ => {}
             }
         }

@@ -74,9 +74,8 @@ pub fn describe(m: &Msg) -> String {
         Msg::MissileTest { count, long_range } => {
             format!("launches {count} missile(s){}", if *long_range { ", one long-range" } else { "" })
         }
-        Msg::Vote { draft, yes } => format!("votes {} on draft {draft}", if *yes { "yes" } else { "no (veto)" }),
-        Msg::VoteCall { draft, kind } => {
-            format!("calls the vote on draft {draft} ({})", draft_name(*kind))
+        Msg::Vote { kind, yes } => {
+            format!("votes {} on {}", if *yes { "yes" } else { "no (veto)" }, draft_name(*kind))
         }
         Msg::ResolutionAdopted { kind, sanctions } => {
             format!("adopts {} (sanctions now {sanctions:.2})", draft_name(*kind))

@@ -45,6 +45,8 @@ pub struct UsPublic {
 pub struct DprkPublic {
     /// Assembled warheads.
     pub warheads: u32,
+    /// Missile capability, 0..1 (0 none .. 1 proven ICBM), as tests reveal it.
+    pub capability: f64,
     /// Whether talks are under way.
     pub in_talks: bool,
     /// The deal in force, if any.

@@ -82,7 +82,7 @@ proptest! {
             deal_probability(&params, &t, warheads, a, b),
             accident_hazard(&params, warheads, a, b),
             transfer_hazard(&params, stock, a, b),
-            strike_probability(&params, a, warheads, b, c),
+            strike_probability(&params, a, warheads as f64, b, c),
         ] {
             prop_assert!((0.0..=1.0).contains(&p), "{p}");
         }

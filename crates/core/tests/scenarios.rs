@@ -37,7 +37,8 @@ fn transparency_lowers_the_transfer_hazard_and_stress_raises_it() {
 #[test]
 fn a_strike_grows_less_likely_as_the_arsenal_grows() {
     let p = Params::default();
-    let probs: Vec<f64> = [0, 5, 20, 60, 200].iter().map(|w| strike_probability(&p, 1.0, *w, 0.3, 0.8)).collect();
+    let probs: Vec<f64> =
+        [0.0, 5.0, 20.0, 60.0, 200.0].iter().map(|w| strike_probability(&p, 1.0, *w, 0.3, 0.8)).collect();
     assert!(probs.windows(2).all(|w| w[1] < w[0]), "{probs:?}");
     // End to end: a trigger-happy US strikes less often against a larger arsenal.
     let mut hawk = Policy::builtin_named("maximum_pressure").unwrap();
@@ -186,4 +187,30 @@ fn the_ladder_orders_rivera_points() {
     );
     assert_eq!(Msg::NuclearUse.rung(), Rung::NuclearUse);
     assert_eq!(Msg::MissileTest { count: 1, long_range: true }.rung(), Rung::LongRangeLaunch);
+}
+
+#[test]
+fn sanctions_follow_a_nuclear_test_within_three_months() {
+    let policy = Policy::builtin_named("maximum_pressure").unwrap();
+    let mut p = Params::default();
+    p.set(Param::NuclearTestRate, 0.3).unwrap();
+    p.set(Param::ChinaVetoNuclear, 0.0).unwrap();
+    let mut delays = Vec::new();
+    for seed in 0..30 {
+        let spec = RunSpec { policy: &policy, election_target: None, params: &p, horizon: 60 };
+        let mut t = Trace::default();
+        run_observed(&spec, seed, &mut t);
+        let tests: Vec<u32> =
+            t.months.iter().filter(|m| m.messages.iter().any(|e| e.msg == Msg::NuclearTest)).map(|m| m.month).collect();
+        for m in &t.months {
+            for e in &m.messages {
+                if matches!(e.msg, Msg::ResolutionAdopted { kind: Draft::SanctionsAfterNuclearTest, .. }) {
+                    let last_test = tests.iter().filter(|x| **x < m.month).max().expect("a test precedes it");
+                    delays.push(m.month - last_test);
+                }
+            }
+        }
+    }
+    assert!(!delays.is_empty());
+    assert!(delays.iter().all(|d| (1..=3).contains(d)), "{delays:?}");
 }

@@ -31,16 +31,21 @@ impl China {
         for (_, m) in cx.inbox() {
             match *m {
                 Msg::NuclearTest => self.enforcement = unit(self.enforcement + p[P::ChinaStabilityReaction]),
-                Msg::VoteCall { draft, kind } => {
-                    let veto = match kind {
-                        Draft::SanctionsAfterMissile => p[P::ChinaVetoMissile],
-                        Draft::SanctionsAfterNuclearTest | Draft::SanctionsAfterViolation => p[P::ChinaVetoNuclear],
-                        Draft::Relief => 0.0,
-                    };
-                    out.send(To::one(ActorId::Unsc), Msg::Vote { draft, yes: !chance(rng, veto) });
-                }
+                Msg::ProposeSanctions(kind) => self.vote(cx, rng, out, kind),
+                Msg::ProposeRelief { .. } => self.vote(cx, rng, out, Draft::Relief),
                 _ => {}
             }
         }
+    }
+
+    /// China's vote (with Russia's) on a draft it has just seen circulate.
+    fn vote(&self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox, kind: Draft) {
+        let p = cx.params;
+        let veto = match kind {
+            Draft::SanctionsAfterMissile => p[P::ChinaVetoMissile],
+            Draft::SanctionsAfterNuclearTest | Draft::SanctionsAfterViolation => p[P::ChinaVetoNuclear],
+            Draft::Relief => 0.0,
+        };
+        out.send(To::one(ActorId::Unsc), Msg::Vote { kind, yes: !chance(rng, veto) });
     }
 }

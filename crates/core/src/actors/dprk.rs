@@ -56,7 +56,12 @@ impl Dprk {
 
     /// Public facts.
     pub fn public(&self) -> DprkPublic {
-        DprkPublic { warheads: self.warheads, in_talks: self.talks.is_some(), deal: self.deal }
+        DprkPublic {
+            warheads: self.warheads,
+            capability: self.capability,
+            in_talks: self.talks.is_some(),
+            deal: self.deal,
+        }
     }
 
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {

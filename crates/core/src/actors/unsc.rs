@@ -1,5 +1,5 @@
 use super::{chance, unit, Ctx};
-use crate::message::{ActorId, Draft, Msg, Outbox, To};
+use crate::message::{Draft, Msg, Outbox, To};
 use crate::params::{Param as P, Params};
 use crate::world::UnscPublic;
 use crate::SimRng;
@@ -7,20 +7,20 @@ use crate::SimRng;
 /// The UN Security Council: the sanctions level and the drafts awaiting China's vote.
 ///
 /// Votes: the US (yes on its own drafts), the UK and France, China with Russia, and ten elected
-/// members. A draft passes with nine votes and no veto. China's vote comes by message, so a
-/// resolution follows its trigger by one to three months, as in the record.
+/// members. A draft passes with nine votes and no veto. The US circulates a draft to the
+/// Council and to China at once; China's vote arrives a month later, so a resolution follows a
+/// test by three months (test, US draft, China's vote, tally), inside the record's one to three.
 #[derive(Clone, Debug)]
 pub struct Unsc {
     /// Sanctions level, 0..1.
     pub sanctions: f64,
-    pending: Vec<(u32, Draft, f64)>,
-    next_draft: u32,
+    pending: Vec<(Draft, f64)>,
 }
 
 impl Unsc {
     /// The Council at the initial state the parameters give.
     pub fn new(p: &Params) -> Unsc {
-        Unsc { sanctions: p[P::InitialSanctions], pending: Vec::with_capacity(4), next_draft: 0 }
+        Unsc { sanctions: p[P::InitialSanctions], pending: Vec::with_capacity(4) }
     }
 
     /// Public facts.
@@ -31,28 +31,19 @@ impl Unsc {
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
         for (_, m) in cx.inbox() {
             match *m {
-                Msg::ProposeSanctions(kind) if !self.pending.iter().any(|d| d.1.is_sanctions()) => {
-                    self.table(kind, cx.params[P::SanctionsStep], out)
+                Msg::ProposeSanctions(kind) if !self.pending.iter().any(|d| d.0.is_sanctions()) => {
+                    self.pending.push((kind, cx.params[P::SanctionsStep]))
                 }
-                Msg::ProposeRelief { amount } => self.table(Draft::Relief, amount, out),
-                Msg::Vote { draft, yes } => self.tally(cx, rng, out, draft, yes),
+                Msg::ProposeRelief { amount } => self.pending.push((Draft::Relief, amount)),
+                Msg::Vote { kind, yes } => self.tally(cx, rng, out, kind, yes),
                 _ => {}
             }
         }
     }
 
-    fn table(&mut self, kind: Draft, size: f64, out: &mut Outbox) {
-        let draft = self.next_draft;
-        self.next_draft += 1;
-        self.pending.push((draft, kind, size));
-        out.send(To::one(ActorId::China), Msg::VoteCall { draft, kind });
-    }
-
-    fn tally(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox, draft: u32, china_yes: bool) {
-        let Some(i) = self.pending.iter().position(|d| d.0 == draft) else {
-            return;
-        };
-        let (_, kind, size) = self.pending.remove(i);
+    fn tally(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox, kind: Draft, china_yes: bool) {
+        let Some(i) = self.pending.iter().position(|d| d.0 == kind) else { return };
+        let (kind, size) = self.pending.remove(i);
         if adopted(cx.params, rng, kind, china_yes, cx.world.iaea.confidence) {
             self.sanctions =
                 if kind.is_sanctions() { unit(self.sanctions + size) } else { unit(self.sanctions - size) };

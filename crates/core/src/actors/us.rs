@@ -46,10 +46,19 @@ impl Us {
         self.election(cx, rng, out);
         self.at_war = w.at_war;
         let mut provoked = None;
+        // A crisis: a long-range launch or a nuclear test last month (H2's strike window).
+        let mut crisis = false;
+        let mut struck = false;
         for (_, m) in cx.inbox() {
             match *m {
-                Msg::MissileTest { .. } => provoked = provoked.or(Some(Draft::SanctionsAfterMissile)),
-                Msg::NuclearTest => provoked = Some(Draft::SanctionsAfterNuclearTest),
+                Msg::MissileTest { long_range, .. } => {
+                    provoked = provoked.or(Some(Draft::SanctionsAfterMissile));
+                    crisis |= long_range;
+                }
+                Msg::NuclearTest => {
+                    provoked = Some(Draft::SanctionsAfterNuclearTest);
+                    crisis = true;
+                }
                 Msg::DealAgreed(t) => {
                     self.deal = Some(t);
                     self.verified_months = 0;
@@ -65,21 +74,25 @@ impl Us {
                     self.at_war = true;
                 }
                 Msg::DeadlyIncident
-                    if chance(rng, p[P::IncidentEscalation] * self.policy.get(Lever::Force).max(0.2)) =>
+                    if !struck
+                        && !self.at_war
+                        && chance(rng, p[P::IncidentEscalation] * self.policy.get(Lever::Force).max(0.2)) =>
                 {
-                    out.send(To::ALL, Msg::Strike)
+                    out.send(To::ALL, Msg::Strike);
+                    struck = true;
                 }
                 _ => {}
             }
         }
         if let Some(draft) = provoked {
             if chance(rng, self.policy.get(Lever::SanctionPush)) {
-                out.send(To::one(ActorId::Unsc), Msg::ProposeSanctions(draft));
+                // The draft circulates to the Council and to the veto players at once.
+                out.send(To::two(ActorId::Unsc, ActorId::China), Msg::ProposeSanctions(draft));
             }
         }
         self.diplomacy(cx, rng, out);
         self.posture(cx, rng, out);
-        self.force(cx, rng, out);
+        self.force(cx, rng, out, crisis && !struck);
     }
 
     fn election(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
@@ -99,7 +112,7 @@ impl Us {
     fn end_deal(&mut self, out: &mut Outbox, why: Collapse) {
         if self.deal.take().is_some() {
             out.send(To::ALL, Msg::DealEndedByUs(why));
-            out.send(To::one(ActorId::Unsc), Msg::ProposeSanctions(Draft::SanctionsAfterViolation));
+            out.send(To::two(ActorId::Unsc, ActorId::China), Msg::ProposeSanctions(Draft::SanctionsAfterViolation));
         }
     }
 
@@ -128,7 +141,7 @@ impl Us {
                     let amount = t.relief * w.unsc.sanctions;
                     let via_unsc = amount * t.relief_via_unsc;
                     if via_unsc > 0.0 {
-                        out.send(To::one(ActorId::Unsc), Msg::ProposeRelief { amount: via_unsc });
+                        out.send(To::two(ActorId::Unsc, ActorId::China), Msg::ProposeRelief { amount: via_unsc });
                     }
                     if amount - via_unsc > 0.0 {
                         out.send(To::one(ActorId::Dprk), Msg::Inducement { amount: amount - via_unsc });
@@ -150,33 +163,35 @@ impl Us {
         }
     }
 
-    fn force(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
+    fn force(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox, crisis: bool) {
         let w = cx.world;
-        if self.at_war {
+        if w.at_war {
             if chance(rng, cx.params[P::WarEnd]) {
                 out.send(To::ALL, Msg::Ceasefire);
             }
             return;
         }
-        if w.rung >= Rung::LongRangeLaunch {
-            let p = strike_probability(
-                cx.params,
-                self.policy.get(Lever::Force),
-                w.dprk.warheads,
-                w.rok.engagement,
-                w.rok.cohesion,
-            );
-            if chance(rng, p) {
-                out.send(To::ALL, Msg::Strike);
-            }
+        if self.at_war || !crisis {
+            return; // a war declared this month, or no crisis to answer
+        }
+        let p = strike_probability(
+            cx.params,
+            self.policy.get(Lever::Force),
+            w.dprk.warheads as f64 * w.dprk.capability,
+            w.rok.engagement,
+            w.rok.cohesion,
+        );
+        if chance(rng, p) {
+            out.send(To::ALL, Msg::Strike);
         }
     }
 }
 
-/// Monthly probability of a US strike in a crisis (H2): falls exponentially with the arsenal,
-/// and a Seoul bent on engagement restrains it as far as the alliance holds.
-pub fn strike_probability(p: &crate::Params, force: f64, warheads: u32, rok_engagement: f64, cohesion: f64) -> f64 {
-    let deterred = (-(warheads as f64) / p[P::DeterrenceScale]).exp();
+/// Monthly probability of a US strike in a crisis (H2): falls exponentially with the
+/// deliverable arsenal (warheads x missile capability), and a Seoul bent on engagement
+/// restrains it as far as the alliance holds.
+pub fn strike_probability(p: &crate::Params, force: f64, deliverable: f64, rok_engagement: f64, cohesion: f64) -> f64 {
+    let deterred = (-deliverable.max(0.0) / p[P::DeterrenceScale]).exp();
     let restrained = 1.0 - p[P::RokStrikeVeto] * rok_engagement * cohesion;
     super::unit(p[P::StrikeRate] * force * deterred * restrained)
 }
