@@ -178,3 +178,37 @@ fn an_incomplete_folder_is_never_listed_or_shown_as_complete() {
     let r = d.run(&["sweep", "m.toml", "--missing", "--shards", "3"]).ok();
     assert_eq!(r.stdout.lines().collect::<Vec<_>>(), vec!["1", "2"]);
 }
+
+#[test]
+fn a_sobol_design_gives_indices_and_a_report() {
+    let d = Dir::new();
+    d.write(
+        "sobol.toml",
+        "[experiment]\nreplications = 4\nhorizon_months = 24\npolicies = [\"containment_transparency\", \"maximum_pressure\"]\n[design]\nmethod = \"sobol\"\nsamples = 16\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\nincident_rate = { low = 0.001, high = 0.03 }\n",
+    );
+    let h = d.run(&["sweep", "sobol.toml"]).ok().hash();
+    let dir = d.results().join(&h);
+    let sobol = std::fs::read_to_string(dir.join("sobol.csv")).unwrap();
+    assert_eq!(sobol.lines().count(), 3, "{sobol}");
+    assert!(sobol.contains("incident_rate") && sobol.contains("cvid_resistance"));
+    for chart in ["sobol.png", "heatmap.png", "prim.png", "survival.png", "tradeoff.png", "distributions.png"] {
+        assert!(dir.join("charts").join(chart).is_file(), "{chart}");
+    }
+    std::fs::remove_file(dir.join("report.md")).unwrap();
+    let r = d.run(&["report", &h[..6]]).ok();
+    assert!(r.stdout.trim().ends_with("report.md"));
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    for needle in [
+        "## Headline",
+        "## Charts",
+        "## Sensitivity (Sobol indices)",
+        "## Scenario discovery (PRIM)",
+        "## Caveats",
+        "charts/risk_by_policy.png",
+    ] {
+        assert!(report.contains(needle), "report lacks {needle}");
+    }
+    // Redrawing keeps the manifest true.
+    d.run(&["show", &h]).ok();
+    d.run(&["reproduce", &h]).ok();
+}

@@ -80,6 +80,12 @@ fn dispatch(cli: Cli) -> Res {
         }
         Command::Run { policy, seed, config, months, json } => run_one(config.as_deref(), &policy, seed, months, json),
         Command::Plot { hash } => plot(&store, &hash),
+        Command::Report { hash } => {
+            let hash = store.resolve(&hash).map_err(store_fail)?;
+            store.replot(&plan_of(&store, &hash)?).map_err(store_fail)?;
+            println!("{}", store.dir(&hash).join("report.md").display());
+            Ok(())
+        }
         Command::Reproduce { hash, threads } => reproduce(&store, &hash, threads),
         Command::Merge { hash } => merge(&store, &hash),
         Command::List => list(&store),
@@ -352,7 +358,10 @@ fn headline(store: &Store, hash: &str, reference: &str) -> Res {
             warheads
         );
     }
-    println!("\nFiles: {}/ (summary.csv, runs.parquet, monthly.parquet, charts/*.png)", store.dir(hash).display());
+    println!(
+        "\nFiles: {}/ (report.md, summary.csv, runs.parquet, monthly.parquet, charts/*.png)",
+        store.dir(hash).display()
+    );
     Ok(())
 }
 

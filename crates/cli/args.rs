@@ -74,6 +74,13 @@ pub enum Command {
         /// Result hash or a unique prefix.
         hash: String,
     },
+    /// Write report.md of a result: the question, design, headline table, every chart with a
+    /// one-sentence reading, and the caveats (charts are redrawn too).
+    #[command(after_help = "Example:\n  brink report 3fa2   (then open results/<hash>/report.md)")]
+    Report {
+        /// Result hash or a unique prefix.
+        hash: String,
+    },
     /// Re-run a result from its stored config and compare every file's checksum.
     #[command(after_help = "Example:\n  brink reproduce 3fa2   (exit 0 identical, 1 differs)")]
     Reproduce {

@@ -288,3 +288,419 @@ fn nice_ceiling(x: f64) -> f64 {
     let m = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().find(|m| m * e >= x).unwrap_or(10.0);
     (m * e).min(1.0)
 }
+
+/// Kaplan–Meier curves of time to the first deadly incident (or worse), one per policy, with
+/// 95% bands.
+pub fn survival(
+    path: &Path,
+    curves: &[Vec<crate::km::SurvivalPoint>],
+    names: &[String],
+    stamp: &Stamp,
+) -> Result<(), String> {
+    register_font();
+    let root = BitMapBackend::new(path, (1400, 820)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let body = root.titled("Time to the first deadly incident (Kaplan–Meier, 95% bands)", (FONT, 28)).map_err(err)?;
+    let (body, _) = body.split_vertically(740);
+    let low = curves.iter().flatten().map(|p| p.lo).fold(1.0, f64::min);
+    let y_min = (low - 0.05).clamp(0.0, 0.95);
+    let h = stamp.horizon as f64;
+    let mut chart = ChartBuilder::on(&body)
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0.0..h, y_min..1.0)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("month from the start of the run")
+        .y_desc("share of runs without a deadly incident")
+        .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .draw()
+        .map_err(err)?;
+    for (p, curve) in curves.iter().enumerate() {
+        let c = policy_color(p);
+        let steps = |f: &dyn Fn(&crate::km::SurvivalPoint) -> f64| -> Vec<(f64, f64)> {
+            let mut pts = vec![(0.0, 1.0)];
+            for q in curve {
+                let last = pts.last().map(|x| x.1).unwrap_or(1.0);
+                pts.push((q.time, last));
+                pts.push((q.time, f(q)));
+            }
+            let last = pts.last().map(|x| x.1).unwrap_or(1.0);
+            pts.push((h, last));
+            pts
+        };
+        let (lo, hi) = (steps(&|q| q.lo), steps(&|q| q.hi));
+        let mut band = hi.clone();
+        band.extend(lo.into_iter().rev());
+        chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.15).filled()))).map_err(err)?;
+        chart
+            .draw_series(LineSeries::new(steps(&|q| q.survival), c.stroke_width(3)))
+            .map_err(err)?
+            .label(names[p].clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT, 14))
+        .draw()
+        .map_err(err)?;
+    footer(&root, stamp)?;
+    root.present().map_err(err)
+}
+
+/// Risk against the arsenal at the horizon: one point per policy with its interval.
+pub fn tradeoff(path: &Path, s: &[PolicySummary], stamp: &Stamp) -> Result<(), String> {
+    register_font();
+    let root = BitMapBackend::new(path, (1200, 820)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let body = root.titled("Trade-off: escalation risk against the arsenal at the horizon", (FONT, 28)).map_err(err)?;
+    let (body, _) = body.split_vertically(740);
+    let k = Risk::ALL.iter().position(|r| *r == Risk::DeadlyIncident).expect("listed");
+    let x_max = s.iter().map(|p| p.warheads_end).fold(1.0, f64::max) * 1.15;
+    let y_max = nice_ceiling(s.iter().map(|p| p.risks[k].hi).fold(0.001, f64::max) * 1.1);
+    let mut chart = ChartBuilder::on(&body)
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0.0..x_max, 0.0..y_max)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("mean assembled warheads at the horizon")
+        .y_desc("P(deadly incident or worse) within the horizon")
+        .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .draw()
+        .map_err(err)?;
+    for (i, p) in s.iter().enumerate() {
+        let c = policy_color(i);
+        let r = p.risks[k];
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(p.warheads_end, r.lo), (p.warheads_end, r.hi)],
+                c.stroke_width(3),
+            )))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Circle::new((p.warheads_end, r.p), 8, c.filled())))
+            .map_err(err)?
+            .label(p.policy.clone())
+            .legend(move |(x, y)| Circle::new((x + 8, y), 6, c.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT, 14))
+        .draw()
+        .map_err(err)?;
+    footer(&root, stamp)?;
+    root.present().map_err(err)
+}
+
+/// Distributions at the horizon: a box per policy (5–95% whiskers, 25–75% box, median).
+pub fn distributions(
+    path: &Path,
+    q: &[[crate::detail::Quantiles; 4]],
+    names: &[String],
+    stamp: &Stamp,
+) -> Result<(), String> {
+    register_font();
+    let n = names.len();
+    let root = BitMapBackend::new(path, (1400, 260 + 110 * n as u32 * 2)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let body = root
+        .titled("Distributions at the horizon (bar 25–75%, whiskers 5–95%, dot median)", (FONT, 26))
+        .map_err(err)?;
+    let (_, h) = body.dim_in_pixel();
+    let (body, _) = body.split_vertically(h as i32 - 40);
+    let panels = body.split_evenly((2, 2));
+    let titles = ["warheads", "alliance cohesion (0-1)", "DPRK trust in the US (0-1)", "sanctions level (0-1)"];
+    for (k, panel) in panels.iter().enumerate() {
+        let x_max =
+            if k == 0 { q.iter().map(|x| x[0][4]).filter(|v| v.is_finite()).fold(1.0, f64::max) * 1.1 } else { 1.0 };
+        let mut chart = ChartBuilder::on(panel)
+            .caption(titles[k], (FONT, 18))
+            .margin(10)
+            .x_label_area_size(36)
+            .y_label_area_size(if k % 2 == 0 { 250 } else { 20 })
+            .build_cartesian_2d(0.0..x_max, (0..n - 1).into_segmented())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(WHITE)
+            .y_label_formatter(&|y| match y {
+                SegmentValue::CenterOf(i) if *i < n && k % 2 == 0 => names[n - 1 - *i].clone(),
+                _ => String::new(),
+            })
+            .label_style((FONT, 14))
+            .draw()
+            .map_err(err)?;
+        for (p, quant) in q.iter().enumerate() {
+            let v = quant[k];
+            if v.iter().any(|x| !x.is_finite()) {
+                continue;
+            }
+            let c = policy_color(p);
+            let y = n - 1 - p;
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(v[0], SegmentValue::CenterOf(y)), (v[4], SegmentValue::CenterOf(y))],
+                    c.stroke_width(2),
+                )))
+                .map_err(err)?;
+            // The box as a thick line, the median as a dot: both centred on the policy's row.
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(v[1], SegmentValue::CenterOf(y)), (v[3], SegmentValue::CenterOf(y))],
+                    c.mix(0.6).stroke_width(22),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Circle::new((v[2], SegmentValue::CenterOf(y)), 6, BLACK.filled())))
+                .map_err(err)?;
+        }
+    }
+    footer(&root, stamp)?;
+    root.present().map_err(err)
+}
+
+/// A colour from a perceptually ordered scale (viridis anchors) for `t` in [0, 1].
+pub fn scale_color(t: f64) -> RGBColor {
+    const A: [(f64, f64, f64); 5] =
+        [(68.0, 1.0, 84.0), (59.0, 82.0, 139.0), (33.0, 145.0, 140.0), (94.0, 201.0, 98.0), (253.0, 231.0, 37.0)];
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let x = t * 4.0;
+    let i = (x as usize).min(3);
+    let f = x - i as f64;
+    let mix = |a: f64, b: f64| (a + (b - a) * f).round() as u8;
+    RGBColor(mix(A[i].0, A[i + 1].0), mix(A[i].1, A[i + 1].1), mix(A[i].2, A[i + 1].2))
+}
+
+/// One heatmap panel: `grid[j][i]` is the value at x bin i, y bin j.
+pub struct Heat<'a> {
+    /// Panel title.
+    pub title: String,
+    /// Values, rows by y bin.
+    pub grid: &'a [Vec<f64>],
+    /// Range the colours span.
+    pub range: (f64, f64),
+    /// Label of the colour scale.
+    pub unit: String,
+}
+
+/// Heatmaps over two swept parameters, each panel with its colour scale.
+pub fn heatmap(
+    path: &Path,
+    title: &str,
+    x: (&str, f64, f64),
+    y: (&str, f64, f64),
+    panels: &[Heat],
+    stamp: &Stamp,
+) -> Result<(), String> {
+    register_font();
+    let root = BitMapBackend::new(path, (700 * panels.len() as u32, 760)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let body = root.titled(title, (FONT, 24)).map_err(err)?;
+    let (body, _) = body.split_vertically(680);
+    let areas = body.split_evenly((1, panels.len()));
+    for (area, heat) in areas.iter().zip(panels) {
+        let (main, bar) = area.split_horizontally(590);
+        let ny = heat.grid.len();
+        let nx = heat.grid.first().map(|r| r.len()).unwrap_or(0);
+        let mut chart = ChartBuilder::on(&main)
+            .caption(&heat.title, (FONT, 17))
+            .margin(10)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(x.1..x.2, y.1..y.2)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(x.0)
+            .y_desc(y.0)
+            .label_style((FONT, 13))
+            .axis_desc_style((FONT, 15))
+            .draw()
+            .map_err(err)?;
+        let (dx, dy) = ((x.2 - x.1) / nx.max(1) as f64, (y.2 - y.1) / ny.max(1) as f64);
+        let (lo, hi) = heat.range;
+        for (j, row) in heat.grid.iter().enumerate() {
+            for (i, v) in row.iter().enumerate() {
+                let c =
+                    if v.is_finite() { scale_color((v - lo) / (hi - lo).max(1e-12)) } else { RGBColor(230, 230, 230) };
+                let (x0, y0) = (x.1 + i as f64 * dx, y.1 + j as f64 * dy);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new([(x0, y0), (x0 + dx, y0 + dy)], c.filled())))
+                    .map_err(err)?;
+            }
+        }
+        let mut cb = ChartBuilder::on(&bar)
+            .margin_top(40)
+            .margin_bottom(60)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..1.0, lo..hi.max(lo + 1e-12))
+            .map_err(err)?;
+        cb.configure_mesh()
+            .disable_mesh()
+            .disable_x_axis()
+            .y_desc(heat.unit.as_str())
+            .y_label_formatter(&|v| format!("{:.0}%", 100.0 * v))
+            .label_style((FONT, 12))
+            .axis_desc_style((FONT, 13))
+            .draw()
+            .map_err(err)?;
+        let steps = 50;
+        for k in 0..steps {
+            let (a, b) = (lo + (hi - lo) * k as f64 / steps as f64, lo + (hi - lo) * (k + 1) as f64 / steps as f64);
+            cb.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, a), (1.0, b)],
+                scale_color(k as f64 / (steps - 1) as f64).filled(),
+            )))
+            .map_err(err)?;
+        }
+    }
+    footer(&root, stamp)?;
+    root.present().map_err(err)
+}
+
+/// Sobol indices of each parameter: first order and total order with bootstrap 95% intervals.
+pub fn sobol_bars(
+    path: &Path,
+    title: &str,
+    params: &[String],
+    idx: &[crate::sobol::SobolIndex],
+    stamp: &Stamp,
+) -> Result<(), String> {
+    register_font();
+    let n = params.len();
+    let root = BitMapBackend::new(path, (1300, 220 + 70 * n as u32)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let body = root.titled(title, (FONT, 24)).map_err(err)?;
+    let (_, h) = body.dim_in_pixel();
+    let (body, _) = body.split_vertically(h as i32 - 40);
+    let top = idx.iter().map(|s| s.total_hi.max(s.first_hi)).filter(|v| v.is_finite()).fold(0.1, f64::max).min(1.2);
+    let lowest = idx.iter().map(|s| s.first_lo).filter(|v| v.is_finite()).fold(0.0, f64::min).max(-0.5);
+    let mut chart = ChartBuilder::on(&body)
+        .margin(14)
+        .x_label_area_size(50)
+        .y_label_area_size(230)
+        .build_cartesian_2d(lowest..top * 1.05, (0..n.max(1) - 1).into_segmented())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc("share of the variance of the risk (bars: estimate; whiskers: bootstrap 95%)")
+        .y_label_formatter(&|y| match y {
+            SegmentValue::CenterOf(i) if *i < n => params[n - 1 - *i].clone(),
+            _ => String::new(),
+        })
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
+        .draw()
+        .map_err(err)?;
+    // Total order drawn thick and pale, first order thin and dark on top of it.
+    let series = [("total order", RGBColor(230, 159, 0), true), ("first order", RGBColor(0, 114, 178), false)];
+    for (name, c, total) in series {
+        let mut first = true;
+        for (i, s) in idx.iter().enumerate() {
+            let (v, lo, hi) = if total { (s.total, s.total_lo, s.total_hi) } else { (s.first, s.first_lo, s.first_hi) };
+            if !v.is_finite() {
+                continue;
+            }
+            let y = n - 1 - i;
+            let bar = chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, SegmentValue::CenterOf(y)), (v, SegmentValue::CenterOf(y))],
+                    c.stroke_width(if total { 22 } else { 8 }),
+                )))
+                .map_err(err)?;
+            if first {
+                bar.label(name).legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], c.filled()));
+                first = false;
+            }
+            if lo.is_finite() && hi.is_finite() {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(lo, SegmentValue::CenterOf(y)), (hi, SegmentValue::CenterOf(y))],
+                        BLACK.stroke_width(2),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT, 14))
+        .draw()
+        .map_err(err)?;
+    footer(&root, stamp)?;
+    root.present().map_err(err)
+}
+
+/// PRIM peeling trajectories: coverage against density of each box, the chosen one ringed.
+pub fn prim_tradeoff(
+    path: &Path,
+    title: &str,
+    runs: &[(&str, &crate::prim::PrimResult)],
+    stamp: &Stamp,
+) -> Result<(), String> {
+    register_font();
+    let root = BitMapBackend::new(path, (1200, 820)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let body = root.titled(title, (FONT, 24)).map_err(err)?;
+    let (body, _) = body.split_vertically(740);
+    let mut chart = ChartBuilder::on(&body)
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0.0..1.02, 0.0..1.02)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("coverage: share of the scenarios of interest inside the box")
+        .y_desc("density: share of the box's scenarios that are of interest")
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .draw()
+        .map_err(err)?;
+    for (i, (label, r)) in runs.iter().enumerate() {
+        let c = policy_color(i + 4);
+        let pts: Vec<(f64, f64)> =
+            r.trajectory.iter().filter(|b| b.coverage.is_finite()).map(|b| (b.coverage, b.density)).collect();
+        chart
+            .draw_series(pts.iter().map(|p| Circle::new(*p, 4, c.filled())))
+            .map_err(err)?
+            .label(label.to_string())
+            .legend(move |(x, y)| Circle::new((x + 8, y), 5, c.filled()));
+        if let Some(b) = r.trajectory.get(r.chosen).filter(|b| b.coverage.is_finite()) {
+            chart
+                .draw_series(std::iter::once(Circle::new((b.coverage, b.density), 11, c.stroke_width(3))))
+                .map_err(err)?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT, 14))
+        .draw()
+        .map_err(err)?;
+    footer(&root, stamp)?;
+    root.present().map_err(err)
+}

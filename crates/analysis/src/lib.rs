@@ -6,7 +6,12 @@
 #![deny(missing_docs)]
 
 pub mod charts;
+pub mod detail;
 pub mod frames;
+pub mod km;
+pub mod outputs;
+pub mod prim;
+pub mod sobol;
 pub mod stats;
 pub mod store;
 pub mod summary;

@@ -6,6 +6,7 @@
 //! finished and ends with the same bytes.
 
 use crate::charts::{self, Stamp};
+use crate::detail::Detail;
 use crate::frames::{monthly_frame, runs_frame};
 use crate::summary::{summary_frame, Accumulator, PolicySummary, Risk};
 use brink_core::KEY_RUNGS;
@@ -312,6 +313,7 @@ impl Store {
         remove_stale_temporaries(&dir);
         remove_stale_temporaries(&dir.join("charts"));
         let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
+        let mut detail = Detail::new(plan.exp.horizon, names.len(), plan.design().len());
         let mut monthly = Monthly::new(plan.exp.horizon, names.len());
         let runs_path = dir.join("runs.parquet");
         let mut all: Option<DataFrame> = None;
@@ -336,6 +338,7 @@ impl Store {
             }
             monthly.add(&m);
             acc.add(&df).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
+            detail.add(&df).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
             if writer.is_none() {
                 let f = io(&tmp_runs, fs::File::create(&tmp_runs))?;
                 let w = ParquetWriter::new(f)
@@ -359,7 +362,7 @@ impl Store {
         }
         let summary = acc.finish();
         self.write_tables(plan, &summary, &monthly)?;
-        self.write_charts(plan, &summary, &monthly)?;
+        self.write_views(plan, &summary, &detail, &monthly)?;
         let manifest = self.manifest_of(plan, &summary, threads, wall_seconds, provenance)?;
         let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
         write_atomic(&dir.join("manifest.json"), &json)?;
@@ -385,7 +388,13 @@ impl Store {
     }
 
     /// Draws every chart of result `plan` from its summary and monthly aggregates.
-    pub fn write_charts(&self, plan: &Plan, summary: &[PolicySummary], monthly: &Monthly) -> Result<()> {
+    pub fn write_views(
+        &self,
+        plan: &Plan,
+        summary: &[PolicySummary],
+        detail: &Detail,
+        monthly: &Monthly,
+    ) -> Result<()> {
         let cdir = self.dir(&plan.hash).join("charts");
         io(&cdir, fs::create_dir_all(&cdir))?;
         let stamp = Stamp { hash: plan.hash.clone(), runs: plan.runs(), horizon: plan.exp.horizon };
@@ -430,7 +439,17 @@ impl Store {
                 &stamp,
             )
         })?;
-        draw("score_fan.png", &|p| charts::score_fan(p, monthly, &names, &stamp))
+        draw("score_fan.png", &|p| charts::score_fan(p, monthly, &names, &stamp))?;
+        let dir = self.dir(&plan.hash);
+        let draw_s = |name: &str,
+                      f: &dyn Fn(&Path) -> std::result::Result<(), String>|
+         -> std::result::Result<(), String> { draw(name, f).map_err(|e| e.to_string()) };
+        let findings = crate::outputs::write_all(&dir, plan, summary, detail, monthly, &draw_s)
+            .map_err(|why| StoreError::Chart { path: dir.clone(), why })?;
+        let charts: Vec<String> =
+            output_files(&dir)?.into_iter().filter_map(|f| f.strip_prefix("charts/").map(str::to_string)).collect();
+        let report = crate::outputs::report(plan, summary, &findings, &charts);
+        write_atomic(&dir.join("report.md"), report.as_bytes())
     }
 
     fn manifest_of(
@@ -534,8 +553,10 @@ impl Store {
         let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
         let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
         acc.add(&df).map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
+        let mut detail = Detail::new(plan.exp.horizon, names.len(), plan.design().len());
+        detail.add(&df).map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
         let monthly = read_monthly(&dir.join("monthly.parquet"), plan)?;
-        self.write_charts(plan, &acc.finish(), &monthly)?;
+        self.write_views(plan, &acc.finish(), &detail, &monthly)?;
         let mut m = self.manifest(&plan.hash)?;
         for rel in output_files(&dir)? {
             m.files.insert(rel.clone(), checksum(&dir.join(&rel))?);
@@ -613,7 +634,16 @@ fn read_monthly(path: &Path, plan: &Plan) -> Result<Monthly> {
 /// Output files of a result folder, relative, sorted: everything but the manifest and parts.
 fn output_files(dir: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    for name in ["config.toml", "runs.parquet", "monthly.parquet", "summary.csv"] {
+    for name in [
+        "config.toml",
+        "runs.parquet",
+        "monthly.parquet",
+        "summary.csv",
+        "horizon.csv",
+        "sobol.csv",
+        "prim.csv",
+        "report.md",
+    ] {
         if dir.join(name).is_file() {
             out.push(name.to_string());
         }
