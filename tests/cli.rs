@@ -208,6 +208,13 @@ fn a_sobol_design_gives_indices_and_a_report() {
     ] {
         assert!(report.contains(needle), "report lacks {needle}");
     }
+    let r = d.run(&["plot", &h, "--heatmap", "incident_rate,cvid_resistance"]).ok();
+    assert!(dir.join("charts/extra/heatmap-incident_rate-cvid_resistance.png").is_file(), "{}", r.stdout);
+    assert!(d
+        .run(&["plot", &h, "--heatmap", "incident_rat,x"])
+        .code(2)
+        .stderr
+        .contains("did you mean `incident_rate`"));
     // Redrawing keeps the manifest true.
     d.run(&["show", &h]).ok();
     d.run(&["reproduce", &h]).ok();

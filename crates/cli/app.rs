@@ -79,7 +79,7 @@ fn dispatch(cli: Cli) -> Res {
             sweep(&store, exp, threads, shard.as_deref(), force, quiet)
         }
         Command::Run { policy, seed, config, months, json } => run_one(config.as_deref(), &policy, seed, months, json),
-        Command::Plot { hash } => plot(&store, &hash),
+        Command::Plot { hash, heatmap } => plot(&store, &hash, heatmap.as_deref()),
         Command::Report { hash } => {
             let hash = store.resolve(&hash).map_err(store_fail)?;
             store.replot(&plan_of(&store, &hash)?).map_err(store_fail)?;
@@ -380,12 +380,35 @@ fn plan_of(store: &Store, hash: &str) -> Res<Plan> {
     Ok(plan)
 }
 
-fn plot(store: &Store, prefix: &str) -> Res {
+fn plot(store: &Store, prefix: &str, heatmap: Option<&str>) -> Res {
     let hash = store.resolve(prefix).map_err(store_fail)?;
     let plan = plan_of(store, &hash)?;
+    let axes = heatmap.map(|spec| heatmap_axes(&plan, spec)).transpose()?;
     store.replot(&plan).map_err(store_fail)?;
     println!("charts of {hash} redrawn in {}", store.dir(&hash).join("charts").display());
+    if let Some((x, y)) = axes {
+        let path = store.heatmap(&plan, x, y).map_err(store_fail)?;
+        println!("heatmap: {}", path.display());
+    }
     Ok(())
+}
+
+/// Indices of two uncertain parameters named "X,Y".
+fn heatmap_axes(plan: &Plan, spec: &str) -> Res<(usize, usize)> {
+    let names: Vec<&str> = plan.exp.uncertain.iter().map(|u| u.param.name()).collect();
+    let find = |n: &str| -> Res<usize> {
+        names.iter().position(|x| *x == n.trim()).ok_or_else(|| {
+            usage(format!(
+                "--heatmap: {n:?} is not a swept parameter of this result{}; swept: {}",
+                brink_sweep::experiment::suggest(n.trim(), &names),
+                names.join(", ")
+            ))
+        })
+    };
+    match spec.split_once(',') {
+        Some((x, y)) if x.trim() != y.trim() => Ok((find(x)?, find(y)?)),
+        _ => Err(usage(format!("--heatmap {spec:?}: expected two different swept parameters X,Y"))),
+    }
 }
 
 fn merge(store: &Store, prefix: &str) -> Res {

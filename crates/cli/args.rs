@@ -69,10 +69,15 @@ pub enum Command {
         json: bool,
     },
     /// Redraw the charts of a result.
-    #[command(after_help = "Example:\n  brink plot 3fa2")]
+    #[command(
+        after_help = "Examples:\n  brink plot 3fa2\n  brink plot 3fa2 --heatmap rok_engagement,deterrence_scale"
+    )]
     Plot {
         /// Result hash or a unique prefix.
         hash: String,
+        /// Also draw a heatmap over two swept parameters, X,Y (into charts/extra/).
+        #[arg(long, value_name = "X,Y")]
+        heatmap: Option<String>,
     },
     /// Write report.md of a result: the question, design, headline table, every chart with a
     /// one-sentence reading, and the caveats (charts are redrawn too).

@@ -63,7 +63,7 @@ pub fn write_all(
     let u = &plan.exp.uncertain;
     let r = plan.exp.reference;
     if u.len() >= 2 {
-        heatmap(plan, d, &names, &stamp, draw)?;
+        heatmap(plan, d, &names, &stamp, draw, (0, 1), "heatmap.png")?;
     }
     if plan.exp.method == Method::Sobol && !u.is_empty() {
         let y: Vec<f64> = (0..d.scenarios()).map(|sc| d.scenario_risk(sc, r)).collect();
@@ -98,8 +98,19 @@ pub fn write_all(
 
 /// P(deadly incident or worse) of the reference over two swept parameters, and its difference
 /// from the best alternative in each cell.
-fn heatmap(plan: &Plan, d: &Detail, names: &[String], stamp: &Stamp, draw: Draw) -> Result<(), String> {
-    let (ux, uy) = (&plan.exp.uncertain[0], &plan.exp.uncertain[1]);
+/// The same heatmap over uncertain parameters `axes` (indices into the experiment's uncertain
+/// list), drawn to `file` through `draw`.
+pub fn heatmap(
+    plan: &Plan,
+    d: &Detail,
+    names: &[String],
+    stamp: &Stamp,
+    draw: Draw,
+    axes: (usize, usize),
+    file: &str,
+) -> Result<(), String> {
+    let (ax, ay) = axes;
+    let (ux, uy) = (&plan.exp.uncertain[ax], &plan.exp.uncertain[ay]);
     let np = names.len();
     let r = plan.exp.reference;
     let mut n = vec![vec![vec![0u64; HEAT_BINS]; HEAT_BINS]; np];
@@ -109,7 +120,7 @@ fn heatmap(plan: &Plan, d: &Detail, names: &[String], stamp: &Stamp, draw: Draw)
     };
     for sc in 0..d.scenarios() {
         let pt = plan.design().point(sc);
-        let (i, j) = (bin(pt[0], ux.low, ux.high), bin(pt[1], uy.low, uy.high));
+        let (i, j) = (bin(pt[ax], ux.low, ux.high), bin(pt[ay], uy.low, uy.high));
         for p in 0..np {
             let (runs, hits) = d.scenario_counts(sc, p);
             n[p][j][i] += runs as u64;
@@ -161,7 +172,7 @@ fn heatmap(plan: &Plan, d: &Detail, names: &[String], stamp: &Stamp, draw: Draw)
         HEAT_BINS,
         HEAT_BINS
     );
-    draw("heatmap.png", &|p| {
+    draw(file, &|p| {
         charts::heatmap(
             p,
             &title,

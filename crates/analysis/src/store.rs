@@ -545,6 +545,27 @@ impl Store {
         Ok(bad)
     }
 
+    /// Draws a heatmap of a complete result over two of its uncertain parameters into
+    /// `charts/extra/` (outside the manifest, so `reproduce` is unaffected). Returns its path.
+    pub fn heatmap(&self, plan: &Plan, x: usize, y: usize) -> Result<PathBuf> {
+        let dir = self.dir(&plan.hash);
+        let runs_path = dir.join("runs.parquet");
+        let df = read_parquet(&runs_path)?;
+        let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
+        let mut detail = Detail::new(plan.exp.horizon, names.len(), plan.design().len());
+        detail.add(&df).map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
+        let extra = dir.join("charts").join("extra");
+        io(&extra, fs::create_dir_all(&extra))?;
+        let u = &plan.exp.uncertain;
+        let file = format!("heatmap-{}-{}.png", u[x].param.name(), u[y].param.name());
+        let path = extra.join(&file);
+        let stamp = Stamp { hash: plan.hash.clone(), runs: plan.runs(), horizon: plan.exp.horizon };
+        let draw = |_: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| f(&path);
+        crate::outputs::heatmap(plan, &detail, &names, &stamp, &draw, (x, y), &file)
+            .map_err(|why| StoreError::Chart { path: path.clone(), why })?;
+        Ok(path)
+    }
+
     /// Redraws the charts of a complete result from its files and updates the manifest.
     pub fn replot(&self, plan: &Plan) -> Result<()> {
         let dir = self.dir(&plan.hash);

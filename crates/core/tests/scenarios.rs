@@ -214,3 +214,14 @@ fn sanctions_follow_a_nuclear_test_within_three_months() {
     assert!(!delays.is_empty());
     assert!(delays.iter().all(|d| (1..=3).contains(d)), "{delays:?}");
 }
+
+#[test]
+fn docs_model_md_documents_every_parameter_and_lever() {
+    let doc = include_str!("../../../docs/MODEL.md");
+    for p in Param::ALL {
+        assert!(doc.contains(&format!("`{}`", p.name())), "docs/MODEL.md does not mention `{}`", p.name());
+    }
+    for l in Lever::ALL {
+        assert!(doc.contains(l.name()), "docs/MODEL.md does not mention lever {}", l.name());
+    }
+}
