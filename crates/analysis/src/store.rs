@@ -587,14 +587,21 @@ impl Store {
     }
 }
 
-/// Removes temporary files that a killed process left behind (`.name.tmp-PID-N`), except this
-/// process's own.
+/// Removes temporary files that a killed process left behind (`.name.tmp-PID-N`): those not
+/// modified for an hour. Younger ones may belong to a live process (another sweep of the same
+/// experiment, perhaps on another node of a cluster) and are left alone.
 fn remove_stale_temporaries(dir: &Path) {
-    let own = format!(".tmp-{}", std::process::id());
+    let stale = |e: &fs::DirEntry| {
+        e.metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 3600)
+    };
     if let Ok(rd) = fs::read_dir(dir) {
         for e in rd.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
-            if name.starts_with('.') && name.contains(".tmp-") && !name.contains(&own) {
+            if name.starts_with('.') && name.contains(".tmp-") && stale(&e) {
                 let _ = fs::remove_file(e.path());
             }
         }
