@@ -59,6 +59,9 @@ pub fn main() -> i32 {
                 .map(|s| s.to_string())
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
+            if msg.contains("Broken pipe") {
+                return 0; // the reader went away (`brink list | head`): not an error of ours
+            }
             eprintln!("brink: internal error ({msg}); please report it with the command you ran");
             1
         }

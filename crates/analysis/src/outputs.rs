@@ -310,13 +310,31 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
             "survival.png" => "Kaplan–Meier curves: the share of runs still free of a deadly incident after each month.".into(),
             "tradeoff.png" => "Risk against the arsenal at the horizon: policies low and to the left buy lower risk and a smaller arsenal.".into(),
             "distributions.png" => "Where the runs end: warheads, alliance cohesion, trust and sanctions at the horizon.".into(),
-            "heatmap.png" => format!("Risk over the first two swept parameters; the right panel is `{refname}` minus the best alternative in each cell (below zero: the reference is safer there)."),
+            "heatmap.png" => format!(
+                "Risk over `{}` and `{}` (the first two swept parameters; `brink plot HASH --heatmap X,Y` draws any pair); the right panel is `{refname}` minus the best alternative in each cell (below zero: the reference is safer there).",
+                e.uncertain.first().map(|u| u.param.name()).unwrap_or("-"),
+                e.uncertain.get(1).map(|u| u.param.name()).unwrap_or("-")
+            ),
             "sobol.png" => "Which assumptions drive the reference policy's risk: first-order (alone) and total (with interactions) shares of its variance.".into(),
             "prim.png" => "PRIM peeling trajectories: boxes of assumptions where the reference is riskier (or safer) than the best alternative, trading coverage for density.".into(),
             _ => String::new(),
         }
     };
-    for c in charts {
+    const ORDER: [&str; 10] = [
+        "risk_by_policy.png",
+        "hazards_by_policy.png",
+        "cumulative_risk.png",
+        "survival.png",
+        "score_fan.png",
+        "tradeoff.png",
+        "distributions.png",
+        "heatmap.png",
+        "sobol.png",
+        "prim.png",
+    ];
+    let mut ordered: Vec<&String> = charts.iter().collect();
+    ordered.sort_by_key(|c| ORDER.iter().position(|x| x == c).unwrap_or(ORDER.len()));
+    for c in ordered {
         let _ = writeln!(o, "![{c}](charts/{c})\n\n{}\n", reading(c));
     }
     if let Some(idx) = &f.sobol {
@@ -339,6 +357,9 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
     }
     if !f.prim.is_empty() {
         let _ = writeln!(o, "## Scenario discovery (PRIM)\n");
+        if plan.design().len() < 200 {
+            let _ = writeln!(o, "With {} scenarios, a box that restricts many parameters is likely fitted to noise: read the restricted ranges with care, or rerun with more `design.samples`.\n", plan.design().len());
+        }
         for (label, r, cases) in &f.prim {
             let Some(b) = r.trajectory.get(r.chosen) else { continue };
             if *cases == 0 {

@@ -549,11 +549,8 @@ impl Store {
     /// `charts/extra/` (outside the manifest, so `reproduce` is unaffected). Returns its path.
     pub fn heatmap(&self, plan: &Plan, x: usize, y: usize) -> Result<PathBuf> {
         let dir = self.dir(&plan.hash);
-        let runs_path = dir.join("runs.parquet");
-        let df = read_parquet(&runs_path)?;
         let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
-        let mut detail = Detail::new(plan.exp.horizon, names.len(), plan.design().len());
-        detail.add(&df).map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
+        let (_, detail) = self.reread(plan)?;
         let extra = dir.join("charts").join("extra");
         io(&extra, fs::create_dir_all(&extra))?;
         let u = &plan.exp.uncertain;
@@ -566,16 +563,42 @@ impl Store {
         Ok(path)
     }
 
+    /// Streams `runs.parquet` back into the summary and detail accumulators: only the columns
+    /// they need, one part-sized slice of whole groups at a time, so memory stays flat.
+    fn reread(&self, plan: &Plan) -> Result<(Accumulator, Detail)> {
+        let path = self.dir(&plan.hash).join("runs.parquet");
+        let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
+        let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
+        let mut detail = Detail::new(plan.exp.horizon, names.len(), plan.design().len());
+        let mut cols: Vec<String> =
+            ["status", "scenario", "months", "missile_tests", "nuclear_tests", "escalation_score"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        cols.extend(Risk::ALL.iter().map(|r| r.column()));
+        cols.extend(crate::detail::HORIZON_VARS.iter().map(|s| s.to_string()));
+        cols.sort();
+        cols.dedup();
+        let pe = |source| StoreError::Polars { path: path.clone(), source };
+        let total = plan.runs() as usize;
+        let step = plan.part_runs() as usize;
+        for offset in (0..total).step_by(step) {
+            let f = io(&path, fs::File::open(&path))?;
+            let df = ParquetReader::new(f)
+                .with_columns(Some(cols.clone()))
+                .with_slice(Some((offset, step.min(total - offset))))
+                .finish()
+                .map_err(pe)?;
+            acc.add(&df).map_err(pe)?;
+            detail.add(&df).map_err(pe)?;
+        }
+        Ok((acc, detail))
+    }
+
     /// Redraws the charts of a complete result from its files and updates the manifest.
     pub fn replot(&self, plan: &Plan) -> Result<()> {
         let dir = self.dir(&plan.hash);
-        let runs_path = dir.join("runs.parquet");
-        let df = read_parquet(&runs_path)?;
-        let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
-        let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
-        acc.add(&df).map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
-        let mut detail = Detail::new(plan.exp.horizon, names.len(), plan.design().len());
-        detail.add(&df).map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
+        let (acc, detail) = self.reread(plan)?;
         let monthly = read_monthly(&dir.join("monthly.parquet"), plan)?;
         self.write_views(plan, &acc.finish(), &detail, &monthly)?;
         let mut m = self.manifest(&plan.hash)?;

@@ -40,4 +40,4 @@ pub use world::World;
 pub type SimRng = rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Version of the model; part of every experiment's hash, so a model change renames results.
-pub const MODEL_VERSION: &str = concat!("brink-model-", env!("CARGO_PKG_VERSION"), "-m1");
+pub const MODEL_VERSION: &str = concat!("brink-model-", env!("CARGO_PKG_VERSION"), "-m2");
