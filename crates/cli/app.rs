@@ -177,7 +177,7 @@ fn sweep(store: &Store, exp: Experiment, threads: Option<usize>, shard: Option<&
     let shard = shard.map(parse_shard).transpose()?;
     let threads = setup_threads(threads)?;
     let dir = store.dir(&plan.hash);
-    if shard.is_none() && store.is_complete(&plan.hash) {
+    if store.is_complete(&plan.hash) {
         if !quiet {
             println!("result {} is already complete in {}", plan.hash, dir.display());
             let m = store.manifest(&plan.hash).map_err(store_fail)?;

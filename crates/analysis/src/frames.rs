@@ -102,14 +102,11 @@ pub fn monthly_frame(plan: &Plan, m: &Monthly) -> PolarsResult<DataFrame> {
     let mut policy = Vec::with_capacity(n);
     let mut month = Vec::with_capacity(n);
     let mut runs = Vec::with_capacity(n);
-    let mut totals = Vec::with_capacity(n);
     for p in 0..np {
-        let total = m.cell(p, 0).runs;
         for t in 0..h {
             policy.push(plan.exp.policies[p].name());
             month.push(t);
             runs.push(m.cell(p, t).runs);
-            totals.push(total);
         }
     }
     let cells = |f: &dyn Fn(&brink_sweep::MonthCell) -> f64| -> Vec<f64> {

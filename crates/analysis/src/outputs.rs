@@ -6,7 +6,7 @@ use crate::detail::{Detail, HORIZON_VARS};
 use crate::prim::{prim, PrimResult};
 use crate::sobol::{sobol_indices, SobolIndex};
 use crate::summary::{PolicySummary, Risk};
-use brink_sweep::{Method, Monthly, Plan};
+use brink_sweep::{Method, Plan};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -33,18 +33,10 @@ pub struct Findings {
 type Draw<'a> = &'a dyn Fn(&str, &dyn Fn(&Path) -> Result<(), String>) -> Result<(), String>;
 
 /// Draws the charts and tables of the scenario-level analyses into `dir`.
-pub fn write_all(
-    dir: &Path,
-    plan: &Plan,
-    s: &[PolicySummary],
-    d: &Detail,
-    m: &Monthly,
-    draw: Draw,
-) -> Result<Findings, String> {
+pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw: Draw) -> Result<Findings, String> {
     let stamp = Stamp { hash: plan.hash.clone(), runs: plan.runs(), horizon: plan.exp.horizon };
     let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
     let np = names.len();
-    let _ = m;
     let curves: Vec<_> = (0..np).map(|p| d.survival(p)).collect();
     draw("survival.png", &|p| charts::survival(p, &curves, &names, &stamp))?;
     draw("tradeoff.png", &|p| charts::tradeoff(p, s, &stamp))?;

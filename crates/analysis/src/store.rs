@@ -238,11 +238,6 @@ impl Store {
         Ok(())
     }
 
-    /// Runs part `k` of `plan` and writes it atomically.
-    pub fn run_part(&self, plan: &Plan, k: u64) -> Result<u64> {
-        self.write_part(plan, &plan.run_part(k))
-    }
-
     /// Runs `parts` of `plan` and writes each atomically, writing one part on a thread of its
     /// own while the Rayon pool computes the next. Calls `done(runs)` after each part is on disk.
     pub fn run_parts(&self, plan: &Plan, parts: &[u64], done: &mut dyn FnMut(u64)) -> Result<()> {
@@ -316,7 +311,6 @@ impl Store {
         let mut detail = Detail::new(plan.exp.horizon, names.len(), plan.design().len());
         let mut monthly = Monthly::new(plan.exp.horizon, names.len());
         let runs_path = dir.join("runs.parquet");
-        let mut all: Option<DataFrame> = None;
         let mut writer: Option<polars::io::parquet::write::BatchedWriter<fs::File>> = None;
         let tmp_runs = dir.join(format!(".runs.parquet.tmp-{}", std::process::id()));
         for k in 0..plan.parts() {
@@ -351,11 +345,7 @@ impl Store {
             if let Some(w) = writer.as_mut() {
                 w.write_batch(&df).map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
             }
-            if plan.parts() == 1 {
-                all = Some(df);
-            }
         }
-        let _ = all;
         if let Some(w) = writer {
             w.finish().map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
             io(&runs_path, fs::rename(&tmp_runs, &runs_path))?;
@@ -444,7 +434,7 @@ impl Store {
         let draw_s = |name: &str,
                       f: &dyn Fn(&Path) -> std::result::Result<(), String>|
          -> std::result::Result<(), String> { draw(name, f).map_err(|e| e.to_string()) };
-        let findings = crate::outputs::write_all(&dir, plan, summary, detail, monthly, &draw_s)
+        let findings = crate::outputs::write_all(&dir, plan, summary, detail, &draw_s)
             .map_err(|why| StoreError::Chart { path: dir.clone(), why })?;
         let charts: Vec<String> =
             output_files(&dir)?.into_iter().filter_map(|f| f.strip_prefix("charts/").map(str::to_string)).collect();

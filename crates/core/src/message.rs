@@ -215,6 +215,8 @@ pub enum Msg {
     Vote {
         /// What the draft does.
         kind: Draft,
+        /// Month the draft was proposed (identifies it).
+        proposed: u32,
         /// Yes or veto.
         yes: bool,
     },

@@ -90,11 +90,11 @@ params! {
     TalksRestraint = "talks_restraint", 0.7, [0.0, 1.0], "H6",
         "reduction of testing while talks are under way", "missile_launches.csv: 1.2/yr during the six-party talks";
     NuclearTestRate = "nuclear_test_rate", 0.05, [0.0, 1.0], "H1",
-        "nuclear tests a month at threat 0.5, no deal", "nuclear_tests.csv: 5 tests 2006-2016, a 6th in Sept 2017";
+        "nuclear tests a month at threat 0.5, no deal, no talks", "nuclear_tests.csv: 5 tests 2006-2016, a 6th in Sept 2017";
     IncidentRate = "incident_rate", 0.008, [0.0, 1.0], "escalation",
         "deadly armed incidents a month at threat perception 0.5", "armed_incidents.csv: 3 deadly incidents 1984-2016";
     IncidentEscalation = "incident_escalation", 0.05, [0.0, 1.0], "escalation",
-        "probability a deadly incident draws a limited military response", "assumption: 2002 and 2010 incidents did not escalate";
+        "probability a deadly incident draws a limited US strike at force 1 and no arsenal (x max(force, 0.2), deterred like strikes)", "assumption: 2002 and 2010 incidents did not escalate";
 
     // ---- threat perception and deterrence ----
     ThreatAdjust = "threat_adjust", 0.15, [0.0, 1.0], "H2",
@@ -102,7 +102,7 @@ params! {
     DeterrenceComfort = "deterrence_comfort", 0.4, [0.0, 1.0], "H2",
         "fall in threat perception that a secure arsenal brings", "assumption (deterrence literature; sweep)";
     DeterrenceHalf = "deterrence_half", 20.0, [0.1, 1000.0], "H2",
-        "warheads at which half the deterrent comfort is reached", "assumption";
+        "deliverable warheads (warheads x capability) at which half the deterrent comfort is reached", "assumption";
 
     // ---- bargaining ----
     DealRate = "deal_rate", 0.08, [0.0, 1.0], "H1",
@@ -142,7 +142,7 @@ params! {
     SanctionsStep = "sanctions_step", 0.1, [0.0, 1.0], "H4",
         "rise of the sanctions level per resolution", "assumption: ~9 resolutions 2006-2017 took sanctions near the ceiling";
     ChinaVetoNuclear = "china_veto_nuclear", 0.05, [0.0, 1.0], "H4",
-        "probability China vetoes sanctions after a nuclear test", "unsc_resolutions.csv: every such resolution 2006-2016 unanimous";
+        "probability China vetoes sanctions after a nuclear test or a detected violation", "unsc_resolutions.csv: every such resolution 2006-2016 unanimous";
     ChinaVetoMissile = "china_veto_missile", 0.5, [0.0, 1.0], "H4",
         "probability China vetoes sanctions after a missile test", "assumption: 1695 (2006) passed, May 2022 draft vetoed";
     P3BlockRelief = "p3_block_relief", 0.3, [0.0, 1.0], "H4",
@@ -186,7 +186,7 @@ params! {
 
     // ---- hazards ----
     AccidentRate = "accident_rate", 0.000005, [0.0, 1.0], "H5",
-        "nuclear accident hazard per warhead-month at alert 0", "assumption (no DPRK record; Sagan 1993 on US near-misses)";
+        "nuclear accident hazard per warhead-month at alert 0, no safety measures", "assumption (no DPRK record; Sagan 1993 on US near-misses)";
     SafetyEffect = "safety_effect", 0.6, [0.0, 1.0], "H5",
         "reduction of the accident hazard at full safety measures", "assumption (the op-ed's claim; sweep)";
     AlertAccidentFactor = "alert_accident_factor", 1.0, [0.0, 10.0], "H5",
@@ -196,7 +196,7 @@ params! {
     TransparencyEffect = "transparency_effect", 0.7, [0.0, 1.0], "H5",
         "reduction of the transfer hazard at full verification confidence", "assumption (the op-ed's claim; sweep)";
     InadvertentRate = "inadvertent_rate", 0.02, [0.0, 1.0], "escalation",
-        "monthly misread-intent hazard at full alert and top rung", "assumption (Schelling 1960: the threat that leaves something to chance)";
+        "monthly misread-intent hazard at full alert, top rung, no verification", "assumption (Schelling 1960: the threat that leaves something to chance)";
     MisreadTransparency = "misread_transparency", 0.3, [0.0, 1.0], "H5",
         "reduction of the misread hazard at full verification confidence", "assumption";
     AlertDecay = "alert_decay", 0.7, [0.0, 1.0], "escalation",
@@ -204,7 +204,7 @@ params! {
 
     // ---- force ----
     StrikeRate = "strike_rate", 0.03, [0.0, 1.0], "H2",
-        "monthly US strike probability in a crisis at full willingness, no arsenal", "assumption: two near-decisions (1994, 2017) in 26 years";
+        "monthly US strike probability in a crisis at full willingness, no arsenal, no restraint from Seoul", "assumption: two near-decisions (1994, 2017) in 26 years";
     DeterrenceScale = "deterrence_scale", 15.0, [0.1, 1000.0], "H2",
         "deliverable warheads (warheads x capability) that divide the strike probability by e", "assumption (the op-ed's H2; sweep)";
     Retaliation = "retaliation", 0.5, [0.0, 1.0], "escalation",

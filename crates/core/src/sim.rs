@@ -2,7 +2,7 @@
 //! boundary in a canonical order, publish the new world, record the outcome.
 
 use crate::actors::{China, Ctx, Dprk, Iaea, Rok, Unsc, Us};
-use crate::ladder::{Rung, KEY_RUNGS};
+use crate::ladder::Rung;
 use crate::message::{ActorId, Envelope, Msg, Outbox};
 use crate::params::{Param as P, Params};
 use crate::policy::Policy;
@@ -353,7 +353,6 @@ impl<'a> Simulation<'a> {
         o.cohesion_end = self.rok.cohesion;
         o.trust_end = self.dprk.trust;
         o.sanctions_end = self.unsc.sanctions;
-        let _ = KEY_RUNGS;
         self.out
     }
 }

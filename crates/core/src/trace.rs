@@ -74,7 +74,7 @@ pub fn describe(m: &Msg) -> String {
         Msg::MissileTest { count, long_range } => {
             format!("launches {count} missile(s){}", if *long_range { ", one long-range" } else { "" })
         }
-        Msg::Vote { kind, yes } => {
+        Msg::Vote { kind, yes, .. } => {
             format!("votes {} on {}", if *yes { "yes" } else { "no (veto)" }, draft_name(*kind))
         }
         Msg::ResolutionAdopted { kind, sanctions } => {

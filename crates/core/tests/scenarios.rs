@@ -205,6 +205,13 @@ fn sanctions_follow_a_nuclear_test_within_three_months() {
         for m in &t.months {
             for e in &m.messages {
                 if matches!(e.msg, Msg::ResolutionAdopted { kind: Draft::SanctionsAfterNuclearTest, .. }) {
+                    // The test that triggered it: proposed the next month, voted on the month
+                    // after, tallied the third month.
+                    assert!(
+                        tests.contains(&(m.month - 3)),
+                        "seed {seed}: adopted in month {} without a test 3 months earlier",
+                        m.month
+                    );
                     let last_test = tests.iter().filter(|x| **x < m.month).max().expect("a test precedes it");
                     delays.push(m.month - last_test);
                 }

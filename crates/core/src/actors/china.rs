@@ -46,6 +46,8 @@ impl China {
             Draft::SanctionsAfterNuclearTest | Draft::SanctionsAfterViolation => p[P::ChinaVetoNuclear],
             Draft::Relief => 0.0,
         };
-        out.send(To::one(ActorId::Unsc), Msg::Vote { kind, yes: !chance(rng, veto) });
+        // The draft was sent last month; that month identifies it at the Council.
+        let proposed = cx.month.saturating_sub(1);
+        out.send(To::one(ActorId::Unsc), Msg::Vote { kind, proposed, yes: !chance(rng, veto) });
     }
 }

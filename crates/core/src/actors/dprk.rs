@@ -142,7 +142,8 @@ impl Dprk {
     fn update_threat(&mut self, cx: &Ctx, h: &Heard) {
         let p = cx.params;
         let w = cx.world;
-        let w_ = self.warheads as f64;
+        // Security comes from the deliverable arsenal, as the US counts it.
+        let w_ = self.warheads as f64 * self.capability;
         let comfort = p[P::DeterrenceComfort] * w_ / (w_ + p[P::DeterrenceHalf]);
         let target = 0.35
             + 0.25 * (h.exercises.min(1) as f64)

@@ -14,7 +14,8 @@ use crate::SimRng;
 pub struct Unsc {
     /// Sanctions level, 0..1.
     pub sanctions: f64,
-    pending: Vec<(Draft, f64)>,
+    /// Drafts on the table: what, how much, and the month they were proposed.
+    pending: Vec<(Draft, f64, u32)>,
 }
 
 impl Unsc {
@@ -29,21 +30,24 @@ impl Unsc {
     }
 
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
+        // Proposals arriving now were sent last month.
+        let proposed = cx.month.saturating_sub(1);
         for (_, m) in cx.inbox() {
             match *m {
                 Msg::ProposeSanctions(kind) if !self.pending.iter().any(|d| d.0.is_sanctions()) => {
-                    self.pending.push((kind, cx.params[P::SanctionsStep]))
+                    self.pending.push((kind, cx.params[P::SanctionsStep], proposed))
                 }
-                Msg::ProposeRelief { amount } => self.pending.push((Draft::Relief, amount)),
-                Msg::Vote { kind, yes } => self.tally(cx, rng, out, kind, yes),
+                Msg::ProposeRelief { amount } => self.pending.push((Draft::Relief, amount, proposed)),
+                // A vote on a draft the Council did not table (one was pending) finds no match.
+                Msg::Vote { kind, proposed, yes } => self.tally(cx, rng, out, (kind, proposed), yes),
                 _ => {}
             }
         }
     }
 
-    fn tally(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox, kind: Draft, china_yes: bool) {
-        let Some(i) = self.pending.iter().position(|d| d.0 == kind) else { return };
-        let (kind, size) = self.pending.remove(i);
+    fn tally(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox, draft: (Draft, u32), china_yes: bool) {
+        let Some(i) = self.pending.iter().position(|d| (d.0, d.2) == draft) else { return };
+        let (kind, size, _) = self.pending.remove(i);
         if adopted(cx.params, rng, kind, china_yes, cx.world.iaea.confidence) {
             self.sanctions =
                 if kind.is_sanctions() { unit(self.sanctions + size) } else { unit(self.sanctions - size) };

@@ -74,9 +74,7 @@ impl Us {
                     self.at_war = true;
                 }
                 Msg::DeadlyIncident
-                    if !struck
-                        && !self.at_war
-                        && chance(rng, p[P::IncidentEscalation] * self.policy.get(Lever::Force).max(0.2)) =>
+                    if !struck && !self.at_war && chance(rng, incident_response(p, &self.policy, w)) =>
                 {
                     out.send(To::ALL, Msg::Strike);
                     struck = true;
@@ -185,6 +183,16 @@ impl Us {
             out.send(To::ALL, Msg::Strike);
         }
     }
+}
+
+/// Probability that the US answers a deadly incident with a limited strike: the policy's
+/// willingness (at least 0.2: any administration answers some attacks), deterred by the
+/// deliverable arsenal as in [`strike_probability`] (H2).
+fn incident_response(p: &crate::Params, policy: &Policy, w: &crate::World) -> f64 {
+    let deliverable = w.dprk.warheads as f64 * w.dprk.capability;
+    super::unit(
+        p[P::IncidentEscalation] * policy.get(Lever::Force).max(0.2) * (-deliverable / p[P::DeterrenceScale]).exp(),
+    )
 }
 
 /// Monthly probability of a US strike in a crisis (H2): falls exponentially with the
