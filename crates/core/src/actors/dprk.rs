@@ -202,8 +202,9 @@ impl Dprk {
             (Some(_), false) => 0.0,
         };
         self.fissile_kg += pace * p[P::FissileKgPerMonth] * (1.0 - p[P::StressProductionDrag] * self.stress);
-        let spare = (self.fissile_kg / p[P::KgPerWarhead]).floor();
-        let built = stochastic_round(rng, p[P::AssemblyRate] * spare * pace.max(0.0)).min(spare as u32);
+        // Whole warhead-worths of spare material (truncation is the floor for x >= 0).
+        let spare = (self.fissile_kg / p[P::KgPerWarhead]).max(0.0) as u32;
+        let built = stochastic_round(rng, p[P::AssemblyRate] * spare as f64 * pace).min(spare);
         self.warheads += built;
         self.fissile_kg -= built as f64 * p[P::KgPerWarhead];
         if let Some(t) = self.deal {
@@ -221,16 +222,15 @@ impl Dprk {
         if w.at_war {
             return self.wage_war(cx, rng, out);
         }
-        let restraint = self.restraint(p);
-        let lambda = p[P::MissileRate] * (p[P::ThreatElasticity] * (self.threat - 0.5)).exp() * restraint;
-        let count = poisson(rng, lambda).min(20);
+        // One factor scales every test: threat perception, and restraint under a deal or talks.
+        let drive = (p[P::ThreatElasticity] * (self.threat - 0.5)).exp() * self.restraint(p);
+        let count = poisson(rng, p[P::MissileRate] * drive).min(20);
         if count > 0 {
             let long_range = chance(rng, 1.0 - (1.0 - p[P::LongRangeShare]).powi(count as i32));
             self.capability = unit(self.capability + p[P::CapabilityLearning] * count as f64);
             out.send(To::ALL, Msg::MissileTest { count: count as u8, long_range });
         }
-        let nuclear = p[P::NuclearTestRate] * (p[P::ThreatElasticity] * (self.threat - 0.5)).exp() * restraint;
-        if chance(rng, nuclear) {
+        if chance(rng, p[P::NuclearTestRate] * drive) {
             out.send(To::ALL, Msg::NuclearTest);
         }
         if chance(rng, p[P::IncidentRate] * 2.0 * self.threat) {
