@@ -7,7 +7,9 @@
 //! alliance, trust and sanctions at the end.
 //!
 //! **Invariants:** this crate does no IO, spawns no threads, reads no clock and holds no
-//! globals. Randomness comes only from the seed a caller passes.
+//! globals. Randomness comes only from the seed a caller passes. Transcendental functions come
+//! from the `libm` crate (a software port of musl's), not the platform's libm, so a run gives
+//! the same bits on every machine.
 //!
 //! ```
 //! use brink_core::{run, Params, Policy, RunSpec};
@@ -40,4 +42,4 @@ pub use world::World;
 pub type SimRng = rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Version of the model; part of every experiment's hash, so a model change renames results.
-pub const MODEL_VERSION: &str = concat!("brink-model-", env!("CARGO_PKG_VERSION"), "-m2");
+pub const MODEL_VERSION: &str = concat!("brink-model-", env!("CARGO_PKG_VERSION"), "-m3");

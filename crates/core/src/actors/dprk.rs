@@ -223,10 +223,10 @@ impl Dprk {
             return self.wage_war(cx, rng, out);
         }
         // One factor scales every test: threat perception, and restraint under a deal or talks.
-        let drive = (p[P::ThreatElasticity] * (self.threat - 0.5)).exp() * self.restraint(p);
+        let drive = libm::exp(p[P::ThreatElasticity] * (self.threat - 0.5)) * self.restraint(p);
         let count = poisson(rng, p[P::MissileRate] * drive).min(20);
         if count > 0 {
-            let long_range = chance(rng, 1.0 - (1.0 - p[P::LongRangeShare]).powi(count as i32));
+            let long_range = chance(rng, 1.0 - libm::pow(1.0 - p[P::LongRangeShare], count as f64));
             self.capability = unit(self.capability + p[P::CapabilityLearning] * count as f64);
             out.send(To::ALL, Msg::MissileTest { count: count as u8, long_range });
         }
@@ -304,7 +304,7 @@ fn poisson(rng: &mut SimRng, lambda: f64) -> u32 {
     }
     if lambda < 30.0 {
         let u: f64 = rng.random();
-        let mut term = (-lambda).exp();
+        let mut term = libm::exp(-lambda);
         let mut cdf = term;
         let mut k = 0u32;
         while u > cdf && k < 200 {
@@ -322,7 +322,7 @@ fn poisson(rng: &mut SimRng, lambda: f64) -> u32 {
 /// economic stress, and when China hosts.
 pub fn deal_probability(p: &Params, t: &Terms, warheads: u32, trust: f64, stress: f64) -> f64 {
     let attachment = 1.0 + warheads as f64 / p[P::AttachmentHalf];
-    let acceptance = (-p[P::CvidResistance] * t.demand * attachment).exp();
+    let acceptance = libm::exp(-p[P::CvidResistance] * t.demand * attachment);
     let mediation = 1.0 + p[P::ChinaMediation] * t.multilateral;
     unit(p[P::DealRate] * (0.2 + 0.8 * trust) * acceptance * (0.5 + stress) * mediation)
 }

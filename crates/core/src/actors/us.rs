@@ -191,7 +191,7 @@ impl Us {
 fn incident_response(p: &crate::Params, policy: &Policy, w: &crate::World) -> f64 {
     let deliverable = w.dprk.warheads as f64 * w.dprk.capability;
     super::unit(
-        p[P::IncidentEscalation] * policy.get(Lever::Force).max(0.2) * (-deliverable / p[P::DeterrenceScale]).exp(),
+        p[P::IncidentEscalation] * policy.get(Lever::Force).max(0.2) * libm::exp(-deliverable / p[P::DeterrenceScale]),
     )
 }
 
@@ -199,7 +199,7 @@ fn incident_response(p: &crate::Params, policy: &Policy, w: &crate::World) -> f6
 /// deliverable arsenal (warheads x missile capability), and a Seoul bent on engagement
 /// restrains it as far as the alliance holds.
 pub fn strike_probability(p: &crate::Params, force: f64, deliverable: f64, rok_engagement: f64, cohesion: f64) -> f64 {
-    let deterred = (-deliverable.max(0.0) / p[P::DeterrenceScale]).exp();
+    let deterred = libm::exp(-deliverable.max(0.0) / p[P::DeterrenceScale]);
     let restrained = 1.0 - p[P::RokStrikeVeto] * rok_engagement * cohesion;
     super::unit(p[P::StrikeRate] * force * deterred * restrained)
 }

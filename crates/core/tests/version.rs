@@ -1,0 +1,34 @@
+//! The model version names results: a result hash covers the experiment and MODEL_VERSION, so
+//! any change of behaviour must come with a new version, or an old hash would name new bytes.
+//! This test pins a fingerprint of the model's behaviour to the version. When it fails after a
+//! deliberate change, bump MODEL_VERSION in src/lib.rs and update both constants below.
+
+use brink_core::{run, Params, Policy, RunSpec, MODEL_VERSION};
+
+const PINNED_VERSION: &str = "brink-model-0.1.0-m3";
+const PINNED_FINGERPRINT: u64 = 0xc26f9a2eaa0f27ad;
+
+/// FNV-1a over the debug form of 50 runs of every built-in policy.
+fn fingerprint() -> u64 {
+    let params = Params::default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for policy in Policy::builtin() {
+        let spec = RunSpec { policy: &policy, election_target: None, params: &params, horizon: 120 };
+        for seed in 0..50 {
+            for b in format!("{:?}", run(&spec, seed)).bytes() {
+                h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+    }
+    h
+}
+
+#[test]
+fn model_behaviour_is_pinned_to_the_model_version() {
+    let f = fingerprint();
+    assert_eq!(
+        (MODEL_VERSION, f),
+        (PINNED_VERSION, PINNED_FINGERPRINT),
+        "the model's behaviour or version changed: bump MODEL_VERSION and set PINNED_FINGERPRINT = {f:#x}"
+    );
+}
