@@ -4,7 +4,7 @@
 
 use crate::summary::{PolicySummary, Risk};
 use brink_sweep::Monthly;
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use std::path::Path;
 use std::sync::Once;
@@ -51,6 +51,25 @@ pub struct Stamp {
 
 fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
+}
+
+/// Draws the series legend in a white box at `pos`.
+fn legend<'a, CT>(
+    chart: &mut ChartContext<'a, BitMapBackend<'a>, CT>,
+    pos: SeriesLabelPosition,
+    size: u32,
+) -> Result<(), String>
+where
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT, size))
+        .draw()
+        .map_err(err)
 }
 
 fn footer(root: &DrawingArea<BitMapBackend, Shift>, stamp: &Stamp) -> Result<(), String> {
@@ -133,14 +152,7 @@ pub fn risk_panels(
                 .map_err(err)?;
         }
         if risk == &risks[0] {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK.mix(0.4))
-                .label_font((FONT, 14))
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::LowerRight, 14)?;
         }
     }
     footer(&root, stamp)?;
@@ -195,14 +207,7 @@ pub fn cumulative_risk(
                 .label(names[p].clone())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .label_font((FONT, 14))
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, SeriesLabelPosition::UpperLeft, 14)?;
     }
     footer(&root, stamp)?;
     root.present().map_err(err)
@@ -260,14 +265,7 @@ pub fn score_fan(path: &Path, m: &Monthly, names: &[String], stamp: &Stamp) -> R
             .label("median")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
         if p == 0 {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK.mix(0.4))
-                .label_font((FONT, 13))
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::UpperRight, 13)?;
         }
     }
     footer(&root, stamp)?;
@@ -343,14 +341,7 @@ pub fn survival(
             .label(names[p].clone())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font((FONT, 14))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::LowerLeft, 14)?;
     footer(&root, stamp)?;
     root.present().map_err(err)
 }
@@ -395,14 +386,7 @@ pub fn tradeoff(path: &Path, s: &[PolicySummary], stamp: &Stamp) -> Result<(), S
             .label(p.policy.clone())
             .legend(move |(x, y)| Circle::new((x + 8, y), 6, c.filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font((FONT, 14))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 14)?;
     footer(&root, stamp)?;
     root.present().map_err(err)
 }
@@ -640,14 +624,7 @@ pub fn sobol_bars(
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font((FONT, 14))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight, 14)?;
     footer(&root, stamp)?;
     root.present().map_err(err)
 }
@@ -693,14 +670,7 @@ pub fn prim_tradeoff(
                 .map_err(err)?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font((FONT, 14))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::LowerLeft, 14)?;
     footer(&root, stamp)?;
     root.present().map_err(err)
 }
