@@ -5,6 +5,7 @@ use crate::charts::{self, Heat, Stamp};
 use crate::detail::{Detail, HORIZON_VARS};
 use crate::prim::{prim, PrimResult};
 use crate::sobol::{sobol_indices, SobolIndex};
+use crate::store::write_atomic;
 use crate::summary::{PolicySummary, Risk};
 use brink_sweep::{Method, Plan};
 use std::fmt::Write as _;
@@ -51,7 +52,7 @@ pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw:
         }
     }
     let mut f = Findings { files: vec!["horizon.csv".into()], ..Findings::default() };
-    std::fs::write(dir.join("horizon.csv"), horizon).map_err(|e| e.to_string())?;
+    write_atomic(&dir.join("horizon.csv"), horizon.as_bytes()).map_err(|e| e.to_string())?;
     let u = &plan.exp.uncertain;
     let r = plan.exp.reference;
     if u.len() >= 2 {
@@ -72,7 +73,7 @@ pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw:
                 i.first, i.first_lo, i.first_hi, i.total, i.total_lo, i.total_hi
             );
         }
-        std::fs::write(dir.join("sobol.csv"), csv).map_err(|e| e.to_string())?;
+        write_atomic(&dir.join("sobol.csv"), csv.as_bytes()).map_err(|e| e.to_string())?;
         f.files.push("sobol.csv".into());
         f.sobol = Some(idx);
     }
@@ -82,7 +83,7 @@ pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw:
         let title =
             format!("Scenario discovery (PRIM): where {} is riskier or safer than the best alternative", names[r]);
         draw("prim.png", &|p| charts::prim_tradeoff(p, &title, &runs, &stamp))?;
-        std::fs::write(dir.join("prim.csv"), prim_csv(plan, &f.prim)).map_err(|e| e.to_string())?;
+        write_atomic(&dir.join("prim.csv"), prim_csv(plan, &f.prim).as_bytes()).map_err(|e| e.to_string())?;
         f.files.push("prim.csv".into());
     }
     Ok(f)
