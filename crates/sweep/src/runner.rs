@@ -19,9 +19,9 @@ pub const PART_GROUPS: u64 = 4_096;
 /// Runs per parallel task inside a part.
 const BLOCK_RUNS: u64 = 256;
 /// Bins of the monthly score histogram (width [`SCORE_BIN`], from [`SCORE_MIN`]).
-pub const SCORE_BINS: usize = 64;
+pub const SCORE_BINS: usize = 128;
 /// Width of a score bin, in points.
-pub const SCORE_BIN: i32 = 4;
+pub const SCORE_BIN: i32 = 2;
 /// Lower edge of the first score bin.
 pub const SCORE_MIN: i32 = -16;
 
@@ -105,7 +105,8 @@ impl MonthCell {
         self.warheads += o.warheads;
     }
 
-    /// Score at quantile `q` from the histogram (the bin's midpoint).
+    /// Score at quantile `q` from the histogram: the bin's lower edge, exact for the even scores
+    /// that the Rivera scale produces (every category is worth an even number of points).
     pub fn score_quantile(&self, q: f64) -> f64 {
         let total: u64 = self.score_hist.iter().map(|c| *c as u64).sum();
         if total == 0 {
@@ -116,7 +117,7 @@ impl MonthCell {
         for (k, c) in self.score_hist.iter().enumerate() {
             acc += *c as u64;
             if acc >= target {
-                return (SCORE_MIN + SCORE_BIN * k as i32) as f64 + (SCORE_BIN as f64 - 1.0) / 2.0;
+                return (SCORE_MIN + SCORE_BIN * k as i32) as f64;
             }
         }
         f64::NAN
