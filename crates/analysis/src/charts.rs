@@ -53,6 +53,18 @@ fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
+type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+
+/// A white PNG canvas of `size` pixels with `title` on top: the whole area (for the footer)
+/// and the area under the title.
+fn canvas<'a>(path: &'a Path, size: (u32, u32), title: &str, title_px: u32) -> Result<(Area<'a>, Area<'a>), String> {
+    register_font();
+    let root = BitMapBackend::new(path, size).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let body = root.titled(title, (FONT, title_px)).map_err(err)?;
+    Ok((root, body))
+}
+
 /// Draws the series legend in a white box at `pos`.
 fn legend<'a, CT>(
     chart: &mut ChartContext<'a, BitMapBackend<'a>, CT>,
@@ -93,11 +105,8 @@ pub fn risk_panels(
     reference: usize,
     stamp: &Stamp,
 ) -> Result<(), String> {
-    register_font();
     let height = 140 + 60 * s.len() as u32 * risks.len() as u32 + 70 * risks.len() as u32;
-    let root = BitMapBackend::new(path, (1400, height)).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let body = root.titled(title, (FONT, 30)).map_err(err)?;
+    let (root, body) = canvas(path, (1400, height), title, 30)?;
     let (body, _) = body.split_vertically(height as i32 - 90);
     let panels = body.split_evenly((risks.len(), 1));
     let n = s.len();
@@ -167,11 +176,8 @@ pub fn cumulative_risk(
     rungs: &[(usize, &str)],
     stamp: &Stamp,
 ) -> Result<(), String> {
-    register_font();
     let height = 120 + 420 * rungs.len() as u32;
-    let root = BitMapBackend::new(path, (1400, height)).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let body = root.titled("Cumulative risk of escalation by month, per US policy", (FONT, 30)).map_err(err)?;
+    let (root, body) = canvas(path, (1400, height), "Cumulative risk of escalation by month, per US policy", 30)?;
     let (body, _) = body.split_vertically(height as i32 - 80);
     let panels = body.split_evenly((rungs.len(), 1));
     for (panel, (k, label)) in panels.iter().zip(rungs) {
@@ -215,15 +221,15 @@ pub fn cumulative_risk(
 
 /// Fan chart of the monthly escalation score per policy: median, 50% and 90% bands.
 pub fn score_fan(path: &Path, m: &Monthly, names: &[String], stamp: &Stamp) -> Result<(), String> {
-    register_font();
     let cols = 2usize;
     let rows = m.policies.div_ceil(cols);
     let height = 120 + 330 * rows as u32;
-    let root = BitMapBackend::new(path, (1400, height)).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let body = root
-        .titled("Monthly escalation score (Rivera et al. 2024 points): median, 50% and 90% of runs", (FONT, 26))
-        .map_err(err)?;
+    let (root, body) = canvas(
+        path,
+        (1400, height),
+        "Monthly escalation score (Rivera et al. 2024 points): median, 50% and 90% of runs",
+        26,
+    )?;
     let (body, _) = body.split_vertically(height as i32 - 80);
     let panels = body.split_evenly((rows, cols));
     let q = |p: usize, t: u32, x: f64| m.cell(p, t).score_quantile(x);
@@ -295,10 +301,7 @@ pub fn survival(
     names: &[String],
     stamp: &Stamp,
 ) -> Result<(), String> {
-    register_font();
-    let root = BitMapBackend::new(path, (1400, 820)).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let body = root.titled("Time to the first deadly incident (Kaplan–Meier, 95% bands)", (FONT, 28)).map_err(err)?;
+    let (root, body) = canvas(path, (1400, 820), "Time to the first deadly incident (Kaplan–Meier, 95% bands)", 28)?;
     let (body, _) = body.split_vertically(740);
     let low = curves.iter().flatten().map(|p| p.lo).fold(1.0, f64::min);
     let y_min = (low - 0.05).clamp(0.0, 0.95);
@@ -348,10 +351,7 @@ pub fn survival(
 
 /// Risk against the arsenal at the horizon: one point per policy with its interval.
 pub fn tradeoff(path: &Path, s: &[PolicySummary], stamp: &Stamp) -> Result<(), String> {
-    register_font();
-    let root = BitMapBackend::new(path, (1200, 820)).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let body = root.titled("Trade-off: escalation risk against the arsenal at the horizon", (FONT, 28)).map_err(err)?;
+    let (root, body) = canvas(path, (1200, 820), "Trade-off: escalation risk against the arsenal at the horizon", 28)?;
     let (body, _) = body.split_vertically(740);
     let k = Risk::ALL.iter().position(|r| *r == Risk::DeadlyIncident).expect("listed");
     let x_max = s.iter().map(|p| p.warheads_end).fold(1.0, f64::max) * 1.15;
@@ -398,13 +398,13 @@ pub fn distributions(
     names: &[String],
     stamp: &Stamp,
 ) -> Result<(), String> {
-    register_font();
     let n = names.len();
-    let root = BitMapBackend::new(path, (1400, 260 + 110 * n as u32 * 2)).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let body = root
-        .titled("Distributions at the horizon (bar 25–75%, whiskers 5–95%, dot median)", (FONT, 26))
-        .map_err(err)?;
+    let (root, body) = canvas(
+        path,
+        (1400, 260 + 110 * n as u32 * 2),
+        "Distributions at the horizon (bar 25–75%, whiskers 5–95%, dot median)",
+        26,
+    )?;
     let (_, h) = body.dim_in_pixel();
     let (body, _) = body.split_vertically(h as i32 - 40);
     let panels = body.split_evenly((2, 2));
@@ -492,10 +492,7 @@ pub fn heatmap(
     panels: &[Heat],
     stamp: &Stamp,
 ) -> Result<(), String> {
-    register_font();
-    let root = BitMapBackend::new(path, (700 * panels.len() as u32, 760)).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let body = root.titled(title, (FONT, 24)).map_err(err)?;
+    let (root, body) = canvas(path, (700 * panels.len() as u32, 760), title, 24)?;
     let (body, _) = body.split_vertically(680);
     let areas = body.split_evenly((1, panels.len()));
     for (area, heat) in areas.iter().zip(panels) {
@@ -567,11 +564,8 @@ pub fn sobol_bars(
     idx: &[crate::sobol::SobolIndex],
     stamp: &Stamp,
 ) -> Result<(), String> {
-    register_font();
     let n = params.len();
-    let root = BitMapBackend::new(path, (1300, 220 + 70 * n as u32)).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let body = root.titled(title, (FONT, 24)).map_err(err)?;
+    let (root, body) = canvas(path, (1300, 220 + 70 * n as u32), title, 24)?;
     let (_, h) = body.dim_in_pixel();
     let (body, _) = body.split_vertically(h as i32 - 40);
     let top = idx.iter().map(|s| s.total_hi.max(s.first_hi)).filter(|v| v.is_finite()).fold(0.1, f64::max).min(1.2);
@@ -636,10 +630,7 @@ pub fn prim_tradeoff(
     runs: &[(&str, &crate::prim::PrimResult)],
     stamp: &Stamp,
 ) -> Result<(), String> {
-    register_font();
-    let root = BitMapBackend::new(path, (1200, 820)).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let body = root.titled(title, (FONT, 24)).map_err(err)?;
+    let (root, body) = canvas(path, (1200, 820), title, 24)?;
     let (body, _) = body.split_vertically(740);
     let mut chart = ChartBuilder::on(&body)
         .margin(16)
