@@ -415,14 +415,7 @@ fn heatmap_axes(plan: &Plan, spec: &str) -> Res<(usize, usize)> {
 }
 
 fn merge(store: &Store, prefix: &str) -> Res {
-    let listing = store.list().map_err(store_fail)?;
-    let matches: Vec<String> =
-        listing.into_iter().map(|l| l.hash).filter(|h| h.starts_with(&prefix.to_ascii_lowercase())).collect();
-    let hash = match matches.len() {
-        0 => return Err(usage(format!("no result matches {prefix:?} in {}", store.root().display()))),
-        1 => matches[0].clone(),
-        _ => return Err(usage(format!("{prefix:?} is ambiguous: it matches {}", matches.join(", ")))),
-    };
+    let hash = store.resolve_any(prefix).map_err(store_fail)?;
     if store.is_complete(&hash) {
         println!("result {hash} is already complete");
         return Ok(());

@@ -47,8 +47,10 @@ pub enum StoreError {
         why: String,
     },
     /// No result matches a hash prefix.
-    #[error("no complete result matches {prefix:?} in {root} (`brink list` shows them)")]
+    #[error("no {what} matches {prefix:?} in {root} (`brink list` shows them)")]
     NotFound {
+        /// What was looked for ("complete result" or "result").
+        what: &'static str,
         /// The prefix.
         prefix: String,
         /// The results folder.
@@ -507,14 +509,24 @@ impl Store {
 
     /// The one complete result whose hash starts with `prefix`.
     pub fn resolve(&self, prefix: &str) -> Result<String> {
+        self.resolve_where(prefix, true)
+    }
+
+    /// The one result, complete or not, whose hash starts with `prefix` (for `merge`).
+    pub fn resolve_any(&self, prefix: &str) -> Result<String> {
+        self.resolve_where(prefix, false)
+    }
+
+    fn resolve_where(&self, prefix: &str, complete_only: bool) -> Result<String> {
         let matches: Vec<String> = self
             .list()?
             .into_iter()
-            .filter(|l| l.manifest.is_some() && l.hash.starts_with(&prefix.to_ascii_lowercase()))
+            .filter(|l| (l.manifest.is_some() || !complete_only) && l.hash.starts_with(&prefix.to_ascii_lowercase()))
             .map(|l| l.hash)
             .collect();
+        let what = if complete_only { "complete result" } else { "result" };
         match matches.len() {
-            0 => Err(StoreError::NotFound { prefix: prefix.to_string(), root: self.root.clone() }),
+            0 => Err(StoreError::NotFound { what, prefix: prefix.to_string(), root: self.root.clone() }),
             1 => Ok(matches.into_iter().next().expect("one match")),
             _ => Err(StoreError::Ambiguous { prefix: prefix.to_string(), candidates: matches }),
         }
