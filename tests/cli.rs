@@ -219,3 +219,37 @@ fn a_sobol_design_gives_indices_and_a_report() {
     d.run(&["show", &h]).ok();
     d.run(&["reproduce", &h]).ok();
 }
+
+#[test]
+fn calibrate_and_backtest_read_the_record_and_are_deterministic() {
+    let d = Dir::new();
+    let args = ["calibrate", "--draws", "400", "--accept", "20", "--reps", "1", "--seed", "3"];
+    let a = d.run(&[&args[..], &["--threads", "1", "--out", "a.csv"]].concat()).ok();
+    let b = d.run(&[&args[..], &["--threads", "2", "--out", "b.csv"]].concat()).ok();
+    let (pa, pb) = (std::fs::read(d.path().join("a.csv")).unwrap(), std::fs::read(d.path().join("b.csv")).unwrap());
+    assert_eq!(pa, pb, "same seed, same posterior, whatever the threads");
+    assert!(a.stdout.contains("20 of 400 draws accepted") && b.stdout.contains("agreed_framework"), "{}", a.stdout);
+    let cal = std::fs::read_dir(d.results().join("calibration")).unwrap().flatten().next().unwrap().path();
+    for f in ["posterior.csv", "backtest.png", "backtest.csv", "eras.csv", "statistics.csv"] {
+        assert!(cal.join(f).is_file(), "{f}");
+    }
+    // The replay reads the record from --data: a changed file changes the observed series.
+    let data = d.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for e in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/data/history")).unwrap().flatten() {
+        std::fs::copy(e.path(), data.join(e.file_name())).unwrap();
+    }
+    let r = d.run(&["backtest", "--posterior", "a.csv", "--reps", "1", "--data", "data"]).ok();
+    assert!(r.stdout.contains("strategic_patience   2009-2016  observed   9.25"), "{}", r.stdout);
+    let m = std::fs::read_to_string(data.join("missile_launches.csv")).unwrap();
+    std::fs::write(data.join("missile_launches.csv"), m.replace("2016,24,", "2016,104,")).unwrap();
+    let r = d.run(&["backtest", "--posterior", "a.csv", "--reps", "1", "--data", "data"]).ok();
+    assert!(r.stdout.contains("strategic_patience   2009-2016  observed  19.25"), "{}", r.stdout);
+    // A broken record or posterior is bad input: exit 2 naming the file and line.
+    std::fs::write(data.join("nuclear_tests.csv"), "test,date\n1,2006-13-09\n").unwrap();
+    let r = d.run(&["backtest", "--posterior", "a.csv", "--data", "data"]).code(2);
+    assert!(r.stderr.contains("nuclear_tests.csv:2: date: \"2006-13-09\" is not a date"), "{}", r.stderr);
+    d.write("bad.csv", "draw,distance,missile_rate\n0,0.1,-5\n");
+    let r = d.run(&["backtest", "--posterior", "bad.csv"]).code(2);
+    assert!(r.stderr.contains("bad.csv: line 2: missile_rate: -5 is outside the valid range"), "{}", r.stderr);
+}

@@ -12,18 +12,18 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// An error with its exit code.
-struct Fail {
+pub(crate) struct Fail {
     code: i32,
     msg: String,
 }
 
-type Res<T = ()> = Result<T, Fail>;
+pub(crate) type Res<T = ()> = Result<T, Fail>;
 
-fn usage(msg: impl Into<String>) -> Fail {
+pub(crate) fn usage(msg: impl Into<String>) -> Fail {
     Fail { code: 2, msg: msg.into() }
 }
 
-fn failed(msg: impl Into<String>) -> Fail {
+pub(crate) fn failed(msg: impl Into<String>) -> Fail {
     Fail { code: 1, msg: msg.into() }
 }
 
@@ -98,6 +98,16 @@ fn dispatch(cli: Cli) -> Res {
             policies(levers);
             Ok(())
         }
+        Command::Calibrate { draws, accept, reps, seed, data, threads, out } => crate::history::calibrate_cmd(
+            &cli.results,
+            brink_sweep::AbcSpec { draws, accept, reps, seed },
+            data.as_deref(),
+            threads,
+            out.as_deref(),
+        ),
+        Command::Backtest { posterior, reps, seed, data, threads } => {
+            crate::history::backtest_cmd(&cli.results, &posterior, reps, seed, data.as_deref(), threads)
+        }
         Command::Params => {
             params();
             Ok(())
@@ -130,7 +140,7 @@ fn provenance() -> Provenance {
 }
 
 /// Thread count: --threads, else RAYON_NUM_THREADS, else SLURM_CPUS_PER_TASK, else all cores.
-fn setup_threads(threads: Option<usize>) -> Res<usize> {
+pub(crate) fn setup_threads(threads: Option<usize>) -> Res<usize> {
     let from_env = |k: &str| std::env::var(k).ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|n| *n > 0);
     let n = match threads {
         Some(0) => return Err(usage("--threads must be at least 1")),
@@ -591,7 +601,13 @@ fn run_one(config: Option<&Path>, policy: &str, seed: u64, months: Option<u32>, 
     if horizon == 0 || horizon > 1200 {
         return Err(usage(format!("--months {horizon}: expected 1 to 1200")));
     }
-    let spec = RunSpec { policy: &pol, election_target: exp.election_target.as_ref(), params: &exp.params, horizon };
+    let spec = RunSpec {
+        policy: &pol,
+        election_target: exp.election_target.as_ref(),
+        params: &exp.params,
+        horizon,
+        events: &[],
+    };
     let mut trace = Trace::default();
     let o = run_observed(&spec, seed, &mut trace);
     let mut out = std::io::stdout().lock();

@@ -123,6 +123,56 @@ pub enum Command {
         #[arg(long)]
         levers: bool,
     },
+    /// Calibrate the behaviour parameters to the historical record 1994-2016 (rejection ABC on
+    /// historical replays); write the posterior and the back-test to results/calibration/<hash>/.
+    #[command(
+        after_help = "Examples:\n  brink calibrate                               (200,000 draws; about a minute on 2 cores)\n  brink calibrate --draws 20000 --accept 200    (a quick look)\n  brink calibrate --out configs/posterior.csv   (replace the posterior sweeps draw from; rebuild)"
+    )]
+    Calibrate {
+        /// Prior draws, one historical replay each (times --reps).
+        #[arg(long, default_value_t = 200_000)]
+        draws: u32,
+        /// Draws kept: those nearest the record.
+        #[arg(long, default_value_t = 1_000)]
+        accept: u32,
+        /// Replays per draw (the summary statistics are averaged over them).
+        #[arg(long, default_value_t = 4)]
+        reps: u32,
+        /// Master seed of the calibration.
+        #[arg(long, default_value_t = 19_941_021)]
+        seed: u64,
+        /// Folder holding the record's CSV files (default: the copy compiled in, data/history/).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Worker threads.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Also write the posterior CSV here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Replay 1994-2016 with a posterior and chart observed against simulated missiles per year
+    /// and nuclear tests, eras shaded; write results/backtest/<key>/.
+    #[command(
+        after_help = "Examples:\n  brink backtest\n  brink backtest --posterior results/calibration/<hash>/posterior.csv --reps 8"
+    )]
+    Backtest {
+        /// Posterior CSV, or "calibrated" for the one compiled in.
+        #[arg(long, default_value = "calibrated")]
+        posterior: String,
+        /// Replays per posterior row.
+        #[arg(long, default_value_t = 4)]
+        reps: u32,
+        /// Seed of the replays.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder holding the record's CSV files (default: the copy compiled in).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Worker threads.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// List every model parameter with its default, range and source.
     #[command(after_help = "Example:\n  brink params")]
     Params,

@@ -4,6 +4,7 @@
 
 mod app;
 mod args;
+mod history;
 
 fn main() {
     std::process::exit(app::main());

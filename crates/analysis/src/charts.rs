@@ -665,3 +665,111 @@ pub fn prim_tradeoff(
     footer(&root, stamp)?;
     root.present().map_err(err)
 }
+
+/// The back-test: observed versus simulated missiles per year (median, 50% and 90% of
+/// replays) and cumulative nuclear tests, with the US policy eras shaded.
+pub fn backtest(
+    path: &Path,
+    bt: &brink_sweep::Backtest,
+    eras: &[(String, i32, i32)],
+    note: &str,
+) -> Result<(), String> {
+    let (root, body) = canvas(
+        path,
+        (1400, 1000),
+        "Back-test 1994-2016: the record (CNS missile database, nuclear tests) against replays of the calibrated model",
+        24,
+    )?;
+    let (body, _) = body.split_vertically(930);
+    let (top, bottom) = body.split_vertically(520);
+    let (x0, x1) = (*bt.years.first().unwrap_or(&1994) as f64 - 0.5, *bt.years.last().unwrap_or(&2016) as f64 + 0.5);
+    let band = RGBColor(0, 114, 178);
+    let shades = [RGBColor(230, 159, 0), RGBColor(0, 158, 115), RGBColor(204, 121, 167)];
+    for (k, (area, series, observed, y_desc, caption)) in [
+        (
+            &top,
+            &bt.simulated,
+            bt.observed.iter().map(|x| *x as f64).collect::<Vec<_>>(),
+            "missiles launched / year",
+            "Ballistic missiles launched per year",
+        ),
+        (
+            &bottom,
+            &bt.tests_simulated,
+            bt.tests_observed.iter().map(|x| *x as f64).collect::<Vec<_>>(),
+            "nuclear tests (cumulative)",
+            "Nuclear tests since October 1994 (cumulative)",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let y_max = series.iter().map(|q| q[4]).chain(observed.iter().copied()).fold(1.0, f64::max) * 1.12;
+        let mut chart = ChartBuilder::on(area)
+            .caption(caption, (FONT, 19))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(x0..x1, 0.0..y_max)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("year")
+            .y_desc(y_desc)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .light_line_style(TRANSPARENT)
+            .label_style((FONT, 13))
+            .axis_desc_style((FONT, 14))
+            .draw()
+            .map_err(err)?;
+        for (i, (name, a, b)) in eras.iter().enumerate() {
+            let c = shades[i % shades.len()];
+            let (a, b) = ((*a as f64 - 0.5).max(x0), (*b as f64 + 0.5).min(x1));
+            chart
+                .draw_series(std::iter::once(Rectangle::new([(a, 0.0), (b, y_max)], c.mix(0.10).filled())))
+                .map_err(err)?;
+            if k == 0 {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        name.replace('_', " "),
+                        ((a + b) / 2.0 - 1.2, y_max * 0.97),
+                        (FONT, 14).into_font().color(&c.mix(0.95)),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        let years: Vec<f64> = bt.years.iter().map(|y| *y as f64).collect();
+        for (lo, hi, alpha, label) in [(0, 4, 0.18, "90% of replays"), (1, 3, 0.38, "50% of replays")] {
+            let mut pts: Vec<(f64, f64)> = years.iter().zip(series).map(|(y, q)| (*y, q[lo])).collect();
+            pts.extend(years.iter().zip(series).rev().map(|(y, q)| (*y, q[hi])));
+            chart
+                .draw_series(std::iter::once(Polygon::new(pts, band.mix(alpha).filled())))
+                .map_err(err)?
+                .label(label)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], band.mix(alpha).filled()));
+        }
+        chart
+            .draw_series(LineSeries::new(years.iter().zip(series).map(|(y, q)| (*y, q[2])), band.stroke_width(2)))
+            .map_err(err)?
+            .label("model: median")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], band.stroke_width(2)));
+        chart
+            .draw_series(LineSeries::new(years.iter().copied().zip(observed.iter().copied()), BLACK.stroke_width(1)))
+            .map_err(err)?;
+        chart
+            .draw_series(years.iter().zip(&observed).map(|(y, o)| Circle::new((*y, *o), 4, BLACK.filled())))
+            .map_err(err)?
+            .label("observed")
+            .legend(|(x, y)| Circle::new((x + 10, y), 4, BLACK.filled()));
+        legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
+    }
+    let (w, h) = root.dim_in_pixel();
+    let style = (FONT, 15).into_font().color(&BLACK.mix(0.65));
+    let style = style.pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Right,
+        plotters::style::text_anchor::VPos::Bottom,
+    ));
+    let text = format!("brink {} · {note}", env!("CARGO_PKG_VERSION"));
+    root.draw(&Text::new(text, (w as i32 - 12, h as i32 - 8), style)).map_err(err)?;
+    root.present().map_err(err)
+}

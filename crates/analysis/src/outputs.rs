@@ -232,6 +232,23 @@ fn prim_csv(plan: &Plan, runs: &[(String, PrimResult, usize)]) -> String {
     s
 }
 
+/// The design paragraph says where the behaviour parameters come from: the calibrated
+/// posterior (which columns, from which calibration) or the documented defaults.
+fn calibration_note(e: &brink_sweep::Experiment) -> String {
+    match &e.posterior {
+        Some(post) => format!(
+            "the behaviour parameters {} are drawn, one posterior row per scenario, from the posterior of calibration `{}` to the historical record 1994-2016 ({} accepted draws of {}, {}; posterior.csv in this folder, BLAKE3 `{}`; docs/CALIBRATION.md); every other parameter is at its documented default except those swept (docs/MODEL.md).",
+            e.posterior_params.iter().map(|p| format!("`{}`", p.name())).collect::<Vec<_>>().join(", "),
+            post.meta("calibration").unwrap_or("?"),
+            post.rows.len(),
+            post.meta("draws").unwrap_or("?"),
+            post.meta("method").unwrap_or("rejection ABC"),
+            &post.blake3[..16.min(post.blake3.len())],
+        ),
+        None => "behaviour parameters at their documented defaults except those swept (docs/MODEL.md); not drawn from the calibrated posterior (no [posterior] in this experiment).".to_string(),
+    }
+}
+
 /// `report.md`: the question, the design, the headline table, every chart with a one-sentence
 /// reading, and the caveats.
 pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String]) -> String {
@@ -242,7 +259,7 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
     let _ = writeln!(o, "**Question.** Which US strategy toward North Korea carries the least risk of escalation, and under which assumptions? {}\n", e.description);
     let _ = writeln!(
         o,
-        "**Design.** {} ({}): {} scenarios of {} uncertain parameters x {} replications x {} policies = {} runs of {} months. Each (scenario, replication) uses the same random streams under every policy, so differences between policies are paired. Model {}; behaviour parameters at their documented defaults except those swept (docs/MODEL.md); not yet calibrated to the historical record.\n",
+        "**Design.** {} ({}): {} scenarios of {} uncertain parameters x {} replications x {} policies = {} runs of {} months. Each (scenario, replication) uses the same random streams under every policy, so differences between policies are paired. Model {}; {}\n",
         e.name,
         e.method.name(),
         plan.design().len(),
@@ -251,7 +268,8 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
         e.policies.len(),
         plan.runs(),
         e.horizon,
-        brink_core::MODEL_VERSION
+        brink_core::MODEL_VERSION,
+        calibration_note(e),
     );
     if !e.uncertain.is_empty() {
         let _ = writeln!(

@@ -234,6 +234,13 @@ impl Store {
         io(&parts, fs::create_dir_all(&parts))?;
         let cfg = self.dir(&plan.hash).join("config.toml");
         let canonical = plan.exp.canonical();
+        if let Some(post) = &plan.exp.posterior {
+            // The posterior the behaviour parameters are drawn from travels with the config.
+            let path = self.dir(&plan.hash).join("posterior.csv");
+            if fs::read_to_string(&path).ok().as_deref() != Some(post.text.as_str()) {
+                write_atomic(&path, post.text.as_bytes())?;
+            }
+        }
         if fs::read_to_string(&cfg).ok().as_deref() != Some(canonical.as_str()) {
             write_atomic(&cfg, canonical.as_bytes())?;
         }
@@ -689,6 +696,7 @@ fn output_files(dir: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for name in [
         "config.toml",
+        "posterior.csv",
         "runs.parquet",
         "monthly.parquet",
         "summary.csv",

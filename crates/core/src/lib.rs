@@ -15,7 +15,7 @@
 //! use brink_core::{run, Params, Policy, RunSpec};
 //! let policy = Policy::builtin_named("containment_transparency").unwrap();
 //! let params = Params::default();
-//! let spec = RunSpec { policy: &policy, election_target: None, params: &params, horizon: 120 };
+//! let spec = RunSpec { policy: &policy, election_target: None, params: &params, horizon: 120, events: &[] };
 //! let a = run(&spec, 42);
 //! assert_eq!(a, run(&spec, 42)); // same seed, same run
 //! ```
@@ -34,7 +34,7 @@ pub use ladder::{Category, Rung, KEY_RUNGS};
 pub use message::{ActorId, Envelope, Msg, Terms, To};
 pub use params::{Param, ParamSpec, Params};
 pub use policy::{Lever, Policy, OPED_POLICY};
-pub use sim::{run, run_observed, MonthLog, Observer, RunOutcome, RunSpec, Status};
+pub use sim::{run, run_observed, Event, EventKind, MonthLog, Observer, RunOutcome, RunSpec, Status};
 pub use world::World;
 
 /// The random number generator of a run's actors: Xoshiro256++, a named algorithm whose

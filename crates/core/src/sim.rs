@@ -3,7 +3,7 @@
 
 use crate::actors::{China, Ctx, Dprk, Iaea, Rok, Unsc, Us};
 use crate::ladder::Rung;
-use crate::message::{ActorId, Envelope, Msg, Outbox};
+use crate::message::{ActorId, Envelope, Msg, Outbox, Terms};
 use crate::params::{Param as P, Params};
 use crate::policy::Policy;
 use crate::world::World;
@@ -22,6 +22,31 @@ pub struct RunSpec<'a> {
     pub params: &'a Params,
     /// Months to simulate.
     pub horizon: u32,
+    /// Recorded events imposed from outside, sorted by month (empty for a forward run; the
+    /// historical back-test uses them for what the model does not generate).
+    pub events: &'a [Event],
+}
+
+/// An event imposed on a run at the start of a month, before any actor steps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Month (0-based) at which it happens.
+    pub month: u32,
+    /// What happens.
+    pub kind: EventKind,
+}
+
+/// What an imposed event does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    /// The US adopts this policy (a new administration's strategy, an era of the record).
+    Policy(Policy),
+    /// A deal on the current policy's terms is in force, with inspectors invited if the terms
+    /// ask for verification (e.g. the Agreed Framework in force in November 1994).
+    DealInForce,
+    /// The US ends the deal in force without going to the Security Council (e.g. the 2002
+    /// enrichment dispute: fuel oil cut off in November 2002, no resolution followed).
+    UsEndsDeal,
 }
 
 /// How a run ended.
@@ -265,6 +290,9 @@ impl<'a> Simulation<'a> {
 
     fn step(&mut self, month: u32) {
         self.outbox.clear();
+        for e in self.spec.events.iter().filter(|e| e.month == month) {
+            self.impose(&e.kind);
+        }
         for id in self.order {
             let cx = Ctx::new(month, &self.world, self.spec.params, id, &self.inbox);
             let mut out = Outbox::new(id, &mut self.outbox);
@@ -283,6 +311,17 @@ impl<'a> Simulation<'a> {
             self.outbox.sort_by_key(|e| e.from);
         }
         self.publish(month);
+    }
+
+    fn impose(&mut self, kind: &EventKind) {
+        match kind {
+            EventKind::Policy(p) => self.us.adopt(p.clone(), &mut Outbox::new(ActorId::Us, &mut self.outbox)),
+            EventKind::DealInForce => {
+                let terms = Terms::of(self.us.policy());
+                self.dprk.impose_deal(terms, &mut Outbox::new(ActorId::Dprk, &mut self.outbox));
+            }
+            EventKind::UsEndsDeal => self.us.drop_deal(&mut Outbox::new(ActorId::Us, &mut self.outbox)),
+        }
     }
 
     fn publish(&mut self, month: u32) {

@@ -4,6 +4,7 @@
 //! Every problem is reported at once, each with file:line:column, the field, what is wrong and
 //! what would be valid; misspelled keys get the nearest valid key.
 
+use crate::calibrate::{Posterior, EMBEDDED_NAME};
 use brink_core::{Lever, Param, Params, Policy, MODEL_VERSION};
 use std::fmt;
 use std::ops::Range;
@@ -57,8 +58,9 @@ pub struct Uncertain {
     pub high: f64,
 }
 
-/// A validated experiment with every default applied.
-#[derive(Clone, Debug, PartialEq)]
+/// A validated experiment with every default applied. Two experiments are equal when their
+/// canonical forms are (which layer set a value is not part of the experiment).
+#[derive(Clone, Debug)]
 pub struct Experiment {
     /// Short name.
     pub name: String,
@@ -86,6 +88,12 @@ pub struct Experiment {
     pub params: Params,
     /// Uncertain parameters, in the order given by [`Param::ALL`].
     pub uncertain: Vec<Uncertain>,
+    /// Posterior the behaviour parameters are drawn from, one row per scenario.
+    pub posterior: Option<Posterior>,
+    /// Columns of the posterior drawn: its parameters less those fixed or uncertain.
+    pub posterior_params: Vec<Param>,
+    /// Parameters fixed under [model] in some layer.
+    pub fixed: Vec<Param>,
 }
 
 /// One problem in an experiment file.
@@ -127,6 +135,12 @@ impl fmt::Display for ConfigError {
     }
 }
 
+impl PartialEq for Experiment {
+    fn eq(&self, other: &Self) -> bool {
+        self.canonical() == other.canonical()
+    }
+}
+
 impl Experiment {
     /// The compiled-in default experiment.
     pub fn default_experiment() -> Experiment {
@@ -143,7 +157,7 @@ impl Experiment {
         if text != DEFAULT_TOML {
             cx.apply(&mut exp);
         }
-        cx.cross_checks(&exp);
+        cx.cross_checks(&mut exp);
         if cx.problems.is_empty() {
             Ok(exp)
         } else {
@@ -191,9 +205,17 @@ impl Experiment {
         if let Some(t) = &self.election_target {
             s.push_str(&format!("\n[election]\nswitch_to = {:?}\n", t.name()));
         }
+        if self.posterior.is_some() {
+            let names: Vec<String> = self.posterior_params.iter().map(|p| format!("{:?}", p.name())).collect();
+            s.push_str(&format!(
+                "\n[posterior]\nfile = \"posterior.csv\"\nblake3 = {:?}\nparams = [{}]\n",
+                self.posterior.as_ref().map(|p| p.blake3.as_str()).unwrap_or(""),
+                names.join(", ")
+            ));
+        }
         s.push_str("\n[model]\n");
         for p in Param::ALL {
-            if !self.uncertain.iter().any(|u| u.param == *p) {
+            if !self.uncertain.iter().any(|u| u.param == *p) && !self.posterior_params.contains(p) {
                 s.push_str(&format!("{} = {:?}\n", p.name(), self.params.get(*p)));
             }
         }
@@ -235,7 +257,8 @@ struct Checker<'a> {
 
 type Table<'i> = DeTable<'i>;
 
-const TOP_KEYS: &[&str] = &["experiment", "design", "election", "model", "uncertain", "policies"];
+const TOP_KEYS: &[&str] = &["experiment", "design", "election", "model", "uncertain", "policies", "posterior"];
+const POSTERIOR_KEYS: &[&str] = &["file", "blake3", "params"];
 const EXPERIMENT_KEYS: &[&str] =
     &["name", "description", "horizon_months", "replications", "seed", "policies", "reference_policy"];
 const DESIGN_KEYS: &[&str] = &["method", "samples", "levels"];
@@ -354,6 +377,9 @@ impl<'a> Checker<'a> {
                 if let Some(x) = self.number(v, &field) {
                     // A fixed value in a later layer takes the parameter out of [uncertain].
                     exp.uncertain.retain(|u| u.param != param);
+                    if !exp.fixed.contains(&param) {
+                        exp.fixed.push(param);
+                    }
                     if let Err(e) = exp.params.set(param, x) {
                         let s = param.spec();
                         self.problem(
@@ -381,6 +407,7 @@ impl<'a> Checker<'a> {
             exp.uncertain.sort_by_key(|u| u.param);
         }
         self.design_span = self.design(root, exp);
+        self.posterior(root, exp);
         // "fixed" in a layer without its own [uncertain] drops the inherited list.
         if exp.method == Method::Fixed && root.get("uncertain").is_none() {
             exp.uncertain.clear();
@@ -388,7 +415,20 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks that need the final experiment.
-    fn cross_checks(&mut self, exp: &Experiment) {
+    fn cross_checks(&mut self, exp: &mut Experiment) {
+        if let Some(post) = &exp.posterior {
+            let restrict = std::mem::take(&mut exp.posterior_params);
+            exp.posterior_params = post
+                .params
+                .iter()
+                .copied()
+                .filter(|p| restrict.is_empty() || restrict.contains(p))
+                .filter(|p| !exp.fixed.contains(p) && !exp.uncertain.iter().any(|u| u.param == *p))
+                .collect();
+            if exp.posterior_params.is_empty() {
+                exp.posterior = None;
+            }
+        }
         let span = self.design_span.clone();
         let bad_ranges = self.problems.iter().any(|p| p.field.starts_with("uncertain."));
         if exp.method != Method::Fixed && exp.uncertain.is_empty() && !bad_ranges {
@@ -411,6 +451,79 @@ impl<'a> Checker<'a> {
                 "election_switch > 0 needs [election] switch_to = \"<policy>\"".into(),
             );
         }
+    }
+
+    /// [posterior]: where the behaviour parameters are drawn from.
+    fn posterior(&mut self, root: &Table, exp: &mut Experiment) {
+        let Some(t) = self.table(root, "posterior", "posterior") else { return };
+        self.unknown_keys(t, "posterior", POSTERIOR_KEYS);
+        let Some(fv) = t.get("file") else {
+            if !t.is_empty() {
+                let span = root.get("posterior").map(|v| v.span()).unwrap_or(0..0);
+                self.problem(span, "posterior.file", format!("missing; give {EMBEDDED_NAME:?} (the calibration compiled in), \"none\", or the path of a posterior CSV written by `brink calibrate`"));
+            }
+            return;
+        };
+        let Some(name) = self.string(t, "file", "posterior.file") else { return };
+        exp.posterior_params.clear();
+        if name == "none" {
+            exp.posterior = None;
+            return;
+        }
+        let text = if name == EMBEDDED_NAME {
+            Ok(crate::calibrate::EMBEDDED_POSTERIOR.to_string())
+        } else {
+            let dir = std::path::Path::new(self.file).parent().unwrap_or(std::path::Path::new(""));
+            let path = if self.file.starts_with('<') { std::path::PathBuf::from(&name) } else { dir.join(&name) };
+            std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+        };
+        let post = match text.and_then(|t| Posterior::parse(&t).map_err(|e| format!("{name}: {e}"))) {
+            Ok(p) => p,
+            Err(e) => return self.problem(fv.span(), "posterior.file", e),
+        };
+        if let Some(m) = post.meta("model").filter(|m| *m != MODEL_VERSION) {
+            let msg = format!(
+                "{name} was calibrated with model {m}, this is {MODEL_VERSION}: recalibrate with `brink calibrate`"
+            );
+            return self.problem(fv.span(), "posterior.file", msg);
+        }
+        if let Some(b) = t.get("blake3") {
+            match b.get_ref().as_str() {
+                Some(h) if h == post.blake3 => {}
+                Some(h) => {
+                    let msg = format!(
+                        "{name} has BLAKE3 {}, not {h}: the file changed since this experiment was written",
+                        post.blake3
+                    );
+                    return self.problem(b.span(), "posterior.blake3", msg);
+                }
+                None => return self.wrong_type(b, "posterior.blake3", "a string of 64 hex digits"),
+            }
+        }
+        if let Some(v) = t.get("params") {
+            let Some(arr) = v.get_ref().as_array() else {
+                return self.wrong_type(v, "posterior.params", "an array of parameter names");
+            };
+            let names: Vec<&str> = post.params.iter().map(|p| p.name()).collect();
+            for item in arr.iter() {
+                match item.get_ref().as_str().and_then(|n| post.params.iter().find(|p| p.name() == n)) {
+                    Some(p) => exp.posterior_params.push(*p),
+                    None => {
+                        let n = item.get_ref().as_str().unwrap_or("");
+                        self.problem(
+                            item.span(),
+                            "posterior.params",
+                            format!(
+                                "{n:?} is not a column of {name}{}; columns: {}",
+                                suggest(n, &names),
+                                names.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        exp.posterior = Some(post);
     }
 
     fn design(&mut self, root: &Table, exp: &mut Experiment) -> Range<usize> {
@@ -713,6 +826,9 @@ fn base_experiment() -> Experiment {
         election_target: None,
         params: Params::default(),
         uncertain: Vec::new(),
+        posterior: None,
+        posterior_params: Vec::new(),
+        fixed: Vec::new(),
     }
 }
 

@@ -14,10 +14,14 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod calibrate;
 pub mod design;
 pub mod experiment;
+pub mod history;
 pub mod runner;
 
+pub use calibrate::{AbcSpec, Backtest, Calibration, Posterior};
 pub use design::{Design, SobolRole};
 pub use experiment::{ConfigError, Experiment, Method, Problem, Uncertain, DEFAULT_TOML};
+pub use history::{Record, RecordError, Replay, Ym};
 pub use runner::{MonthCell, Monthly, Part, Plan, RunRow, PART_GROUPS};

@@ -16,6 +16,8 @@ use std::ops::Range;
 /// (scenario, replication) groups per part: the unit of writing, resuming and sharding. A part
 /// holds every policy of each of its groups, so paired comparisons never straddle parts.
 pub const PART_GROUPS: u64 = 4_096;
+/// Salt that separates the choice of posterior rows from the other streams.
+const POSTERIOR_SALT: u64 = 0x706f_7374_6572_0001;
 /// Runs per parallel task inside a part.
 const BLOCK_RUNS: u64 = 256;
 /// Bins of the monthly score histogram (width [`SCORE_BIN`], from [`SCORE_MIN`]).
@@ -325,9 +327,29 @@ impl Plan {
         splitmix64(self.key ^ splitmix64((scenario as u64) << 32 | replication as u64))
     }
 
-    /// Parameters of scenario `s`.
+    /// Row of the posterior that scenario `s` draws its behaviour parameters from: a hash of
+    /// the experiment and the scenario (for a Sobol design, of its base row, so A, B and the
+    /// A_B rows of one base share the behaviour parameters).
+    pub fn posterior_row(&self, s: u32) -> Option<usize> {
+        let post = self.exp.posterior.as_ref()?;
+        let base = match self.exp.method {
+            crate::Method::Sobol => Design::sobol_role(s as usize, self.exp.uncertain.len()).0 as u64,
+            _ => s as u64,
+        };
+        Some((splitmix64(self.key ^ POSTERIOR_SALT ^ splitmix64(base)) % post.rows.len() as u64) as usize)
+    }
+
+    /// Parameters of scenario `s`: the fixed values, the posterior row's behaviour parameters,
+    /// then the design point's uncertain ones.
     pub fn params(&self, s: u32) -> Params {
         let mut p = self.exp.params.clone();
+        if let (Some(post), Some(row)) = (&self.exp.posterior, self.posterior_row(s)) {
+            for (param, x) in post.params.iter().zip(&post.rows[row]) {
+                if self.exp.posterior_params.contains(param) {
+                    p.set(*param, *x).expect("posterior values are validated when read");
+                }
+            }
+        }
         for (u, x) in self.exp.uncertain.iter().zip(self.design.point(s as usize)) {
             p.set(u.param, *x).expect("design points lie in validated ranges");
         }
@@ -383,6 +405,7 @@ impl Plan {
             election_target: self.exp.election_target.as_ref(),
             params,
             horizon: self.exp.horizon,
+            events: &[],
         };
         // A run that panics is recorded as failed and the sweep goes on; its months are not
         // added to the aggregates.

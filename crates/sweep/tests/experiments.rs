@@ -29,7 +29,13 @@ fn the_canonical_form_reparses_to_the_same_experiment() {
         include_str!("../../../configs/sobol.toml").to_string(),
     ] {
         let e = parse(&text).unwrap();
-        let again = parse(&e.canonical()).unwrap();
+        // A results folder keeps the posterior beside config.toml, which names it.
+        let dir = tempfile::tempdir().unwrap();
+        if let Some(p) = &e.posterior {
+            std::fs::write(dir.path().join("posterior.csv"), &p.text).unwrap();
+        }
+        let cfg = dir.path().join("config.toml");
+        let again = Experiment::parse(&e.canonical(), &cfg.display().to_string()).unwrap();
         assert_eq!(e, again);
         assert_eq!(e.hash(), again.hash());
         assert_eq!(e.canonical(), again.canonical());
@@ -142,4 +148,37 @@ fn shards_cover_every_part_exactly_once() {
         }
         assert_eq!(seen, (0..plan.parts()).collect::<Vec<_>>(), "k = {k}");
     }
+}
+
+#[test]
+fn the_default_draws_behaviour_parameters_from_the_posterior() {
+    let d = Experiment::default_experiment();
+    let post = d.posterior.as_ref().expect("the default names the calibrated posterior");
+    assert_eq!(d.posterior_params, post.params);
+    let plan = Plan::new(d.clone());
+    // Scenarios take different posterior rows, and the row's values reach the parameters.
+    let rows: std::collections::BTreeSet<usize> =
+        (0..plan.design().len() as u32).filter_map(|s| plan.posterior_row(s)).collect();
+    assert!(rows.len() > 10, "{rows:?}");
+    for s in 0..4 {
+        let row = plan.posterior_row(s).unwrap();
+        let p = plan.params(s);
+        for (param, x) in post.params.iter().zip(&post.rows[row]) {
+            assert_eq!(p[*param], *x);
+        }
+    }
+    // A parameter fixed under [model] or swept under [uncertain] is not drawn.
+    let e = parse("[model]\nmissile_rate = 0.3\n[uncertain]\ndeal_rate = { low = 0.1, high = 0.2 }\n").unwrap();
+    assert!(!e.posterior_params.contains(&brink_core::Param::MissileRate));
+    assert!(!e.posterior_params.contains(&brink_core::Param::DealRate));
+    let plan = Plan::new(e);
+    assert_eq!(plan.params(0)[brink_core::Param::MissileRate], 0.3);
+    // "none" turns it off; a bad path or a bad column is an error naming the field.
+    assert!(parse("[posterior]\nfile = \"none\"\n").unwrap().posterior.is_none());
+    let msg = parse("[posterior]\nfile = \"nowhere.csv\"\n").unwrap_err();
+    assert!(msg.contains("test.toml:2:8: posterior.file: cannot read nowhere.csv"), "{msg}");
+    let msg = parse("[posterior]\nfile = \"calibrated\"\nparams = [\"missile_rat\"]\n").unwrap_err();
+    assert!(msg.contains("posterior.params") && msg.contains("did you mean `missile_rate`"), "{msg}");
+    let msg = parse("[posterior]\nfile = \"calibrated\"\nblake3 = \"00\"\n").unwrap_err();
+    assert!(msg.contains("posterior.blake3") && msg.contains("changed"), "{msg}");
 }

@@ -75,6 +75,19 @@ impl Dprk {
         self.hazards(cx, rng, out);
     }
 
+    /// Puts a deal on `t` in force now (an imposed event), inviting inspectors if it asks
+    /// for verification; the US and the IAEA hear of it as of any deal.
+    pub(crate) fn impose_deal(&mut self, t: Terms, out: &mut Outbox) {
+        self.talks = None;
+        self.deal = Some(t);
+        self.cheating = false;
+        out.send(To::ALL, Msg::DealAgreed(t));
+        if t.verification > 0.0 {
+            self.inspectors = true;
+            out.send(To::ALL, Msg::InspectorsInvited { coverage: t.verification, safety: t.safety });
+        }
+    }
+
     fn read_inbox(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) -> Heard {
         let p = cx.params;
         let mut heard = Heard::default();

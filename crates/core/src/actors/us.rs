@@ -107,6 +107,20 @@ impl Us {
         }
     }
 
+    /// Adopts `policy` from now on (an imposed event: an era of the record).
+    pub(crate) fn adopt(&mut self, policy: Policy, out: &mut Outbox) {
+        self.policy = policy;
+        self.hardness = self.policy.hardness();
+        out.send(To::ALL, Msg::PolicyChanged);
+    }
+
+    /// Ends the deal in force without a sanctions draft (an imposed event).
+    pub(crate) fn drop_deal(&mut self, out: &mut Outbox) {
+        if self.deal.take().is_some() {
+            out.send(To::ALL, Msg::DealEndedByUs(Collapse::ViolationDetected));
+        }
+    }
+
     fn end_deal(&mut self, out: &mut Outbox, why: Collapse) {
         if self.deal.take().is_some() {
             out.send(To::ALL, Msg::DealEndedByUs(why));
