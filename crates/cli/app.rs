@@ -85,6 +85,7 @@ fn dispatch(cli: Cli) -> Res {
         Command::Plot { hash, heatmap } => plot(&store, &hash, heatmap.as_deref()),
         Command::Report { hash } => {
             let hash = store.resolve(&hash).map_err(store_fail)?;
+            data_intact(&store, &hash)?;
             store.replot(&plan_of(&store, &hash)?).map_err(store_fail)?;
             println!("{}", store.dir(&hash).join("report.md").display());
             Ok(())
@@ -121,14 +122,7 @@ fn load(path: Option<&Path>) -> Res<Experiment> {
     };
     let bytes =
         std::fs::read(path).map_err(|e| usage(format!("{}: cannot read the experiment file: {e}", path.display())))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        usage(format!(
-            "{}:1:1: (file): not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    Experiment::parse(&text, &path.display().to_string()).map_err(|e| usage(e.to_string()))
+    Experiment::parse_bytes(&bytes, &path.display().to_string()).map_err(|e| usage(e.to_string()))
 }
 
 fn provenance() -> Provenance {
@@ -143,7 +137,9 @@ fn provenance() -> Provenance {
 pub(crate) fn setup_threads(threads: Option<usize>) -> Res<usize> {
     let from_env = |k: &str| std::env::var(k).ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|n| *n > 0);
     let n = match threads {
-        Some(0) => return Err(usage("--threads must be at least 1")),
+        Some(n) if n == 0 || n > MAX_THREADS => {
+            return Err(usage(format!("--threads {n}: expected 1 to {MAX_THREADS}")))
+        }
         Some(n) => Some(n),
         None => from_env("RAYON_NUM_THREADS").or_else(|| from_env("SLURM_CPUS_PER_TASK")),
     };
@@ -156,25 +152,46 @@ pub(crate) fn setup_threads(threads: Option<usize>) -> Res<usize> {
     Ok(rayon::current_num_threads())
 }
 
+/// Most shards a sweep may be cut into.
+const MAX_SHARDS: u64 = 1_000_000;
+/// Most worker threads.
+const MAX_THREADS: usize = 4096;
+
 fn parse_shard(s: &str) -> Res<(u64, u64)> {
-    let bad = || usage(format!("--shard {s:?}: expected I/K with 0 <= I < K, e.g. 3/8"));
+    let bad = || usage(format!("--shard {s:?}: expected I/K with 0 <= I < K <= {MAX_SHARDS}, e.g. 3/8"));
     let (i, k) = s.split_once('/').ok_or_else(bad)?;
     let (i, k): (u64, u64) = (i.trim().parse().map_err(|_| bad())?, k.trim().parse().map_err(|_| bad())?);
-    if k == 0 || i >= k {
+    if k == 0 || i >= k || k > MAX_SHARDS {
         return Err(bad());
     }
     Ok((i, k))
 }
 
-fn check_size(plan: &Plan, force: bool) -> Res {
-    let runs = plan.runs();
+/// Refuses an experiment above the size limit (unless forced) and, forced or not, a design too
+/// large to hold in memory. Checked before the design is built.
+fn check_size(exp: &Experiment, force: bool) -> Res {
+    let runs = exp.runs();
+    let knob = match exp.method {
+        brink_sweep::Method::Grid => "design.levels",
+        _ => "design.samples",
+    };
     if runs > brink_sweep::experiment::MAX_RUNS && !force {
         // About 25 µs a run on one core and 60 bytes a run on disk (measured, docs/PERFORMANCE.md).
         let core_hours = runs as f64 * 25e-6 / 3600.0;
         let disk_gb = runs as f64 * 60.0 / 1e9;
         return Err(usage(format!(
-            "the experiment has {runs} runs (limit {}): about {core_hours:.0} core-hours and {disk_gb:.0} GB of results; reduce design.samples or experiment.replications, or pass --force",
+            "the experiment has {runs} runs (limit {}): about {core_hours:.0} core-hours and {disk_gb:.0} GB of results; reduce {knob} or experiment.replications, or pass --force",
             brink_sweep::experiment::MAX_RUNS
+        )));
+    }
+    let values = exp.scenarios().saturating_mul(exp.uncertain.len().max(1) as u64);
+    if values > brink_sweep::experiment::MAX_DESIGN_VALUES {
+        return Err(usage(format!(
+            "the design has {} scenarios of {} parameters: {:.1} GB of design points, more than brink holds in memory (limit {} values, even with --force); reduce {knob}",
+            exp.scenarios(),
+            exp.uncertain.len(),
+            values as f64 * 8.0 / 1e9,
+            brink_sweep::experiment::MAX_DESIGN_VALUES
         )));
     }
     Ok(())
@@ -182,9 +199,9 @@ fn check_size(plan: &Plan, force: bool) -> Res {
 
 fn sweep(store: &Store, exp: Experiment, threads: Option<usize>, shard: Option<&str>, force: bool, quiet: bool) -> Res {
     let start = Instant::now();
-    let plan = Plan::new(exp);
-    check_size(&plan, force)?;
+    check_size(&exp, force)?;
     let shard = shard.map(parse_shard).transpose()?;
+    let plan = Plan::new(exp);
     let threads = setup_threads(threads)?;
     let dir = store.dir(&plan.hash);
     if store.is_complete(&plan.hash) {
@@ -202,6 +219,15 @@ fn sweep(store: &Store, exp: Experiment, threads: Option<usize>, shard: Option<&
         Some((i, k)) => plan.shard_parts(i, k),
         None => 0..plan.parts(),
     };
+    if parts.is_empty() {
+        if let Some((i, k)) = shard {
+            println!(
+                "shard {i}/{k} of result {} has no runs: the experiment has {} parts, fewer than {k} shards",
+                plan.hash,
+                plan.parts()
+            );
+        }
+    }
     let todo = store.missing_parts(&plan, parts.clone());
     let total_runs: u64 = parts.clone().map(|k| plan.part_range(k).end - plan.part_range(k).start).sum();
     let mut progress = Progress::new(
@@ -249,8 +275,8 @@ fn sweep(store: &Store, exp: Experiment, threads: Option<usize>, shard: Option<&
 
 /// Runs every part in memory and discards it: the bare throughput of simulation and aggregation.
 fn dry(exp: Experiment, threads: Option<usize>, force: bool) -> Res {
+    check_size(&exp, force)?;
     let plan = Plan::new(exp);
-    check_size(&plan, force)?;
     let threads = setup_threads(threads)?;
     let start = Instant::now();
     let mut progress = Progress::new(plan.runs(), 0);
@@ -272,9 +298,10 @@ fn dry(exp: Experiment, threads: Option<usize>, force: bool) -> Res {
 }
 
 fn list_missing(store: &Store, exp: Experiment, k: u64) -> Res {
-    if k == 0 {
-        return Err(usage("--shards must be at least 1"));
+    if k == 0 || k > MAX_SHARDS {
+        return Err(usage(format!("--shards {k}: expected 1 to {MAX_SHARDS}")));
     }
+    check_size(&exp, true)?;
     let plan = Plan::new(exp);
     for i in 0..k {
         if !store.missing_parts(&plan, plan.shard_parts(i, k)).is_empty() && !store.is_complete(&plan.hash) {
@@ -337,7 +364,10 @@ fn read_summary(store: &Store, hash: &str) -> Res<Vec<Vec<String>>> {
 fn headline(store: &Store, hash: &str, reference: &str) -> Res {
     let rows = read_summary(store, hash)?;
     let Some(head) = rows.first() else {
-        return Err(failed("summary.csv is empty"));
+        return Err(failed(format!(
+            "{}: empty (`brink report {hash}` rewrites it)",
+            store.dir(hash).join("summary.csv").display()
+        )));
     };
     let col = |name: &str| head.iter().position(|h| h == name);
     let pct = |row: &Vec<String>, name: &str| {
@@ -393,8 +423,27 @@ fn plan_of(store: &Store, hash: &str) -> Res<Plan> {
     Ok(plan)
 }
 
+/// Refuses to draw from a result whose data files differ from its manifest (charts and the
+/// report are redrawn, so those may differ).
+fn data_intact(store: &Store, hash: &str) -> Res {
+    let bad: Vec<String> = store
+        .verify(hash)
+        .map_err(store_fail)?
+        .into_iter()
+        .filter(|b| !b.starts_with("charts/") && !b.starts_with("report.md"))
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    Err(failed(format!(
+        "result {hash} is damaged: its data differ from the manifest (`brink reproduce {hash}` recomputes it):\n  {}",
+        bad.join("\n  ")
+    )))
+}
+
 fn plot(store: &Store, prefix: &str, heatmap: Option<&str>) -> Res {
     let hash = store.resolve(prefix).map_err(store_fail)?;
+    data_intact(store, &hash)?;
     let plan = plan_of(store, &hash)?;
     let axes = heatmap.map(|spec| heatmap_axes(&plan, spec)).transpose()?;
     store.replot(&plan).map_err(store_fail)?;
@@ -490,6 +539,14 @@ fn list(store: &Store) -> Res {
     for l in all {
         match l.manifest {
             Some(m) => println!("{:<18} {:<24} {:>10} {:>8}  complete", l.hash, m.name, m.runs, m.policies.len()),
+            None if l.damaged.is_some() => println!(
+                "{:<18} {:<24} {:>10} {:>8}  damaged ({})",
+                l.hash,
+                "-",
+                "-",
+                "-",
+                l.damaged.as_deref().unwrap_or("")
+            ),
             None => println!(
                 "{:<18} {:<24} {:>10} {:>8}  incomplete ({} parts on disk; `brink sweep` resumes it)",
                 l.hash, "-", "-", "-", l.parts_present
@@ -502,6 +559,16 @@ fn list(store: &Store) -> Res {
 fn show(store: &Store, prefix: &str) -> Res {
     let hash = store.resolve(prefix).map_err(store_fail)?;
     let m = store.manifest(&hash).map_err(store_fail)?;
+    // A damaged result is named as such, and none of its numbers are printed.
+    let bad = store.verify(&hash).map_err(store_fail)?;
+    if !bad.is_empty() {
+        return Err(failed(format!(
+            "result {hash} is damaged: {} of {} files differ from its manifest (`brink reproduce {hash}` recomputes it):\n  {}",
+            bad.len(),
+            m.files.len(),
+            bad.join("\n  ")
+        )));
+    }
     println!("result      {hash}");
     println!("experiment  {}", m.name);
     println!(
@@ -519,27 +586,13 @@ fn show(store: &Store, prefix: &str) -> Res {
         m.provenance.brink_version, m.provenance.git_commit, m.provenance.rustc
     );
     println!("ran on      {} threads in {:.1} s; {} failed runs", m.threads, m.wall_seconds, m.failed_runs);
-    let bad = store.verify(&hash).map_err(store_fail)?;
-    if bad.is_empty() {
-        println!("files       {} files, checksums match the manifest", m.files.len());
-    } else {
-        println!(
-            "files       {} of {} files differ from the manifest:\n  {}",
-            bad.len(),
-            m.files.len(),
-            bad.join("\n  ")
-        );
-    }
-    headline(store, &hash, &m.reference_policy)?;
-    if bad.is_empty() {
-        Ok(())
-    } else {
-        Err(failed(format!("result {hash} has files that differ from its manifest")))
-    }
+    println!("files       {} files, checksums match the manifest", m.files.len());
+    headline(store, &hash, &m.reference_policy)
 }
 
 fn validate(path: &Path) -> Res {
     let exp = load(Some(path))?;
+    check_size(&exp, false)?;
     let plan = Plan::new(exp);
     println!(
         "{}: ok; hash {}; {} scenarios x {} replications x {} policies = {} runs of {} months",
@@ -551,7 +604,7 @@ fn validate(path: &Path) -> Res {
         plan.runs(),
         plan.exp.horizon
     );
-    check_size(&plan, false)
+    Ok(())
 }
 
 fn policies(levers: bool) {
@@ -589,7 +642,12 @@ fn run_one(config: Option<&Path>, policy: &str, seed: u64, months: Option<u32>, 
         .cloned()
         .or_else(|| Policy::builtin_named(policy))
         .ok_or_else(|| {
-            let names: Vec<String> = Policy::builtin().iter().map(|p| p.name().to_string()).collect();
+            let mut names: Vec<String> = exp.policies.iter().map(|p| p.name().to_string()).collect();
+            for b in Policy::builtin() {
+                if !names.iter().any(|n| n == b.name()) {
+                    names.push(b.name().to_string());
+                }
+            }
             let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
             usage(format!(
                 "--policy: unknown policy {policy:?}{}; known: {}",

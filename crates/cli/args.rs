@@ -163,8 +163,8 @@ pub enum Command {
         /// Replays per posterior row.
         #[arg(long, default_value_t = 4)]
         reps: u32,
-        /// Seed of the replays.
-        #[arg(long, default_value_t = 1)]
+        /// Seed of the replays (the default is the one `brink calibrate` uses for its back-test).
+        #[arg(long, default_value_t = 19_941_021)]
         seed: u64,
         /// Folder holding the record's CSV files (default: the copy compiled in).
         #[arg(long)]

@@ -396,7 +396,7 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
     }
     let _ = writeln!(
         o,
-        "## Caveats\n\n- The model is uncalibrated: most behaviour parameters are documented assumptions (docs/MODEL.md), and the ranges swept are judgments, not estimates.\n- Japan and Russia are folded into the UNSC and China; US and ROK domestic politics appear only as an election switch and a fixed engagement preference.\n- Nuclear accidents and onward transfers have no DPRK record to anchor their rates; read their levels as scenarios, their differences between policies as mechanisms.\n- Policies are encoded by judgment as lever values; a different encoding of the same strategy can change its risk.\n- Probabilities are per run over {} months; intervals cover Monte Carlo noise only, not model error.",
+        "## Caveats\n\n- Calibration is partial: eight behaviour parameters are fitted to the 1994-2016 record when the experiment draws from the posterior (docs/CALIBRATION.md, which lists what the model gets wrong there); the rest are documented assumptions (docs/MODEL.md), and the ranges swept are judgments, not estimates.\n- Japan and Russia are folded into the UNSC and China; US and ROK domestic politics appear only as an election switch and a fixed engagement preference.\n- Nuclear accidents and onward transfers have no DPRK record to anchor their rates; read their levels as scenarios, their differences between policies as mechanisms.\n- Policies are encoded by judgment as lever values; a different encoding of the same strategy can change its risk.\n- Probabilities are per run over {} months; intervals cover Monte Carlo noise only, not model error.",
         e.horizon
     );
     o

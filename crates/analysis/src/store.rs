@@ -136,6 +136,27 @@ pub struct Manifest {
     pub files: BTreeMap<String, String>,
 }
 
+impl Manifest {
+    /// Reads a manifest, refusing one that is not JSON of the right shape or that names files
+    /// outside its folder (a tampered manifest must not send `verify` elsewhere).
+    pub fn from_json(bytes: &[u8]) -> std::result::Result<Manifest, String> {
+        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| format!("not a brink manifest: {e}"))?;
+        for name in m.files.keys() {
+            let p = Path::new(name);
+            let inside = !name.is_empty()
+                && !name.contains('\\')
+                && p.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside {
+                return Err(format!("the manifest names a file outside the result folder: {name:?}"));
+            }
+        }
+        if m.config_hash.len() != 16 || !m.config_hash.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(format!("config_hash {:?} is not 16 hex digits", m.config_hash));
+        }
+        Ok(m)
+    }
+}
+
 /// One line of `brink list`.
 #[derive(Clone, Debug)]
 pub struct Listing {
@@ -143,6 +164,8 @@ pub struct Listing {
     pub hash: String,
     /// Manifest, if complete.
     pub manifest: Option<Manifest>,
+    /// Why the result is damaged: its manifest exists but cannot be read.
+    pub damaged: Option<String>,
     /// Parts present, if incomplete.
     pub parts_present: usize,
 }
@@ -297,6 +320,13 @@ impl Store {
     pub fn finalize(&self, plan: &Plan, threads: usize, wall: f64, provenance: &Provenance) -> Result<Manifest> {
         match self.finalize_once(plan, threads, wall, provenance) {
             Err(_) if self.is_complete(&plan.hash) => self.manifest(&plan.hash),
+            Err(e) => {
+                // Leave nothing of ours half-written (a full disk, a killed writer).
+                let dir = self.dir(&plan.hash);
+                remove_own_temporaries(&dir);
+                remove_own_temporaries(&dir.join("charts"));
+                Err(e)
+            }
             r => r,
         }
     }
@@ -402,8 +432,12 @@ impl Store {
         let draw = |name: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| -> Result<()> {
             let path = cdir.join(name);
             let tmp = cdir.join(format!(".{name}.tmp-{}.png", std::process::id()));
-            f(&tmp).map_err(|why| StoreError::Chart { path: path.clone(), why })?;
-            io(&path, fs::rename(&tmp, &path))
+            let r = f(&tmp).map_err(|why| StoreError::Chart { path: path.clone(), why: plain_error(&why) });
+            let r = r.and_then(|()| io(&path, fs::rename(&tmp, &path)));
+            if r.is_err() {
+                let _ = fs::remove_file(&tmp);
+            }
+            r
         };
         draw("risk_by_policy.png", &|p| {
             charts::risk_panels(
@@ -487,8 +521,7 @@ impl Store {
     pub fn manifest(&self, hash: &str) -> Result<Manifest> {
         let path = self.dir(hash).join("manifest.json");
         let bytes = io(&path, fs::read(&path))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| StoreError::Corrupt { path, why: format!("not a brink manifest: {e}") })
+        Manifest::from_json(&bytes).map_err(|why| StoreError::Corrupt { path, why: format!("damaged: {why}") })
     }
 
     /// Every result folder, complete or not, sorted by hash.
@@ -504,11 +537,15 @@ impl Store {
             if !e.path().is_dir() || name.len() != 16 || !name.chars().all(|c| c.is_ascii_hexdigit()) {
                 continue;
             }
-            let manifest = if self.is_complete(&name) { self.manifest(&name).ok() } else { None };
+            let (manifest, damaged) = match self.is_complete(&name).then(|| self.manifest(&name)) {
+                Some(Ok(m)) => (Some(m), None),
+                Some(Err(e)) => (None, Some(e.to_string())),
+                None => (None, None),
+            };
             let parts_present = fs::read_dir(self.parts_dir(&name))
                 .map(|d| d.flatten().filter(|f| f.file_name().to_string_lossy().ends_with(".parquet")).count())
                 .unwrap_or(0);
-            out.push(Listing { hash: name, manifest, parts_present });
+            out.push(Listing { hash: name, manifest, damaged, parts_present });
         }
         out.sort_by(|a, b| a.hash.cmp(&b.hash));
         Ok(out)
@@ -528,7 +565,10 @@ impl Store {
         let matches: Vec<String> = self
             .list()?
             .into_iter()
-            .filter(|l| (l.manifest.is_some() || !complete_only) && l.hash.starts_with(&prefix.to_ascii_lowercase()))
+            .filter(|l| {
+                (l.manifest.is_some() || l.damaged.is_some() || !complete_only)
+                    && l.hash.starts_with(&prefix.to_ascii_lowercase())
+            })
             .map(|l| l.hash)
             .collect();
         let what = if complete_only { "complete result" } else { "result" };
@@ -617,6 +657,32 @@ impl Store {
         let json = serde_json::to_vec_pretty(&m).expect("a manifest serializes");
         write_atomic(&dir.join("manifest.json"), &json)
     }
+}
+
+/// Removes this process's temporary files in `dir` (after a failure).
+fn remove_own_temporaries(dir: &Path) {
+    let mine = format!(".tmp-{}", std::process::id());
+    if let Ok(rd) = fs::read_dir(dir) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().contains(&mine) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// The operating system's message inside a chart library's error, if there is one (plotters
+/// wraps an IO error several layers deep), else the error as it is.
+fn plain_error(why: &str) -> String {
+    for key in ["message: \"", "error: \""] {
+        if let Some(i) = why.find(key) {
+            let rest = &why[i + key.len()..];
+            if let Some(j) = rest.find('"') {
+                return format!("cannot write the image: {}", &rest[..j]);
+            }
+        }
+    }
+    why.to_string()
 }
 
 /// Removes temporary files that a killed process left behind (`.name.tmp-PID-N`): those not

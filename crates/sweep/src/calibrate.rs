@@ -3,7 +3,8 @@
 //!
 //! Every draw of the prior runs one historical replay ([`crate::history::Replay`]) on the
 //! sweep's Rayon pool; the summary statistics of the replay are compared with the record's,
-//! each standardised by its median absolute deviation over the prior draws; the draws nearest
+//! each standardised by its standard deviation over the prior draws (counts on the square-root
+//! scale); the draws nearest
 //! the record are kept. Draw `i` takes its parameters and its seed from the calibration's hash
 //! and `i` alone, so the posterior does not depend on the thread count.
 

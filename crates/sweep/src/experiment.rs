@@ -17,6 +17,9 @@ pub const DEFAULT_TOML: &str = include_str!("../../../configs/default.toml");
 /// Largest experiment accepted without `force`.
 pub const MAX_RUNS: u64 = 2_000_000_000;
 
+/// Most design values (scenarios x uncertain parameters) held in memory: 800 MB of points.
+pub const MAX_DESIGN_VALUES: u64 = 100_000_000;
+
 /// How scenarios (points in the space of uncertain parameters) are chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -147,6 +150,29 @@ impl Experiment {
         Experiment::parse(DEFAULT_TOML, "<default>").expect("the embedded default experiment is valid")
     }
 
+    /// Parses and validates the bytes of an experiment file: text that is not UTF-8 or holds
+    /// NUL bytes is refused with the line and column of the first bad byte.
+    pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Experiment, ConfigError> {
+        let at = |offset: usize, message: String| {
+            let before = String::from_utf8_lossy(&bytes[..offset]);
+            let line = before.matches('\n').count() + 1;
+            let column = before.chars().rev().take_while(|c| *c != '\n').count() + 1;
+            ConfigError {
+                problems: vec![Problem { file: file.to_string(), line, column, field: "(file)".into(), message }],
+            }
+        };
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            at(
+                e.valid_up_to(),
+                format!("not UTF-8 text (invalid byte 0x{:02x}); save the file as UTF-8", bytes[e.valid_up_to()]),
+            )
+        })?;
+        if let Some(i) = bytes.iter().position(|b| *b == 0) {
+            return Err(at(i, "not a text file: it holds NUL bytes".into()));
+        }
+        Experiment::parse(text, file)
+    }
+
     /// Parses and validates an experiment file layered over the default.
     pub fn parse(text: &str, file: &str) -> Result<Experiment, ConfigError> {
         let mut exp = base_experiment();
@@ -253,6 +279,7 @@ struct Checker<'a> {
     text: &'a str,
     problems: Vec<Problem>,
     design_span: Range<usize>,
+    election_span: Option<Range<usize>>,
 }
 
 type Table<'i> = DeTable<'i>;
@@ -267,7 +294,7 @@ const RANGE_KEYS: &[&str] = &["low", "high"];
 
 impl<'a> Checker<'a> {
     fn new(file: &'a str, text: &'a str) -> Self {
-        Checker { file, text, problems: Vec::new(), design_span: 0..0 }
+        Checker { file, text, problems: Vec::new(), design_span: 0..0, election_span: None }
     }
 
     fn problem(&mut self, span: Range<usize>, field: &str, message: String) {
@@ -279,8 +306,8 @@ impl<'a> Checker<'a> {
 
     /// Applies one layer (a TOML document) over `exp`.
     fn apply(&mut self, exp: &mut Experiment) {
-        if self.text.as_bytes().contains(&0) {
-            self.problem(0..0, "(file)", "not a text file: it holds NUL bytes".into());
+        if let Some(i) = self.text.bytes().position(|b| b == 0) {
+            self.problem(i..i, "(file)", "not a text file: it holds NUL bytes".into());
             return;
         }
         let doc = match DeTable::parse(self.text) {
@@ -288,6 +315,15 @@ impl<'a> Checker<'a> {
             Err(e) => {
                 let span = e.span().unwrap_or(0..0);
                 let msg = e.message().trim().replace('\n', " ");
+                let at = self.text.get(span.clone()).unwrap_or("").trim();
+                let line_rest = self.text.get(span.start..).and_then(|t| t.lines().next()).unwrap_or("").trim();
+                let msg = if msg.starts_with("duplicate key") && !at.is_empty() {
+                    format!("{msg} `{}`", at.trim_matches(|c| c == '[' || c == ']'))
+                } else if msg.contains("must be quoted") && (line_rest.is_empty() || line_rest.starts_with('#')) {
+                    "expected a value after `=` (a number, a \"string\", true/false, [array] or { table })".into()
+                } else {
+                    msg
+                };
                 self.problem(span, "(syntax)", format!("invalid TOML: {msg}"));
                 return;
             }
@@ -374,7 +410,23 @@ impl<'a> Checker<'a> {
                 let Some(param) = self.param_key(k, &field) else {
                     continue;
                 };
-                if let Some(x) = self.number(v, &field) {
+                let in_uncertain = root
+                    .get("uncertain")
+                    .and_then(|u| u.get_ref().as_table())
+                    .and_then(|u| u.iter().find(|(uk, _)| uk.get_ref() == k.get_ref()).map(|(uk, _)| uk.span()));
+                if let Some(span) = in_uncertain {
+                    self.problem(
+                        span,
+                        &format!("uncertain.{}", k.get_ref()),
+                        "also fixed under [model] in this file: a parameter is either fixed ([model]) or swept ([uncertain]); remove one".into(),
+                    );
+                    continue;
+                }
+                if param == Param::ElectionSwitch {
+                    self.election_span = Some(v.span());
+                }
+                let s = param.spec();
+                if let Some(x) = self.number_in(v, &field, Some((s.min, s.max))) {
                     // A fixed value in a later layer takes the parameter out of [uncertain].
                     exp.uncertain.retain(|u| u.param != param);
                     if !exp.fixed.contains(&param) {
@@ -446,7 +498,7 @@ impl<'a> Checker<'a> {
             || exp.uncertain.iter().any(|u| u.param == Param::ElectionSwitch && u.high > 0.0);
         if elections && exp.election_target.is_none() {
             self.problem(
-                0..0,
+                self.election_span.clone().unwrap_or(0..0),
                 "election.switch_to",
                 "election_switch > 0 needs [election] switch_to = \"<policy>\"".into(),
             );
@@ -643,7 +695,16 @@ impl<'a> Checker<'a> {
             },
             None => None,
         };
-        let summary = t.get("summary").and_then(|s| s.get_ref().as_str().map(str::to_string));
+        let summary = match t.get("summary") {
+            Some(s) => match s.get_ref().as_str() {
+                Some(x) => Some(x.to_string()),
+                None => {
+                    self.wrong_type(s, &format!("{field}.summary"), "a string");
+                    None
+                }
+            },
+            None => None,
+        };
         let mut pol = match (base, Policy::builtin_named(name)) {
             (Some(b), _) => b.derived(name, summary.as_deref().unwrap_or("user-defined policy")),
             (None, Some(builtin)) => builtin.derived(name, summary.as_deref().unwrap_or(builtin.summary())),
@@ -693,7 +754,7 @@ impl<'a> Checker<'a> {
                     None
                 }
                 Some(x) => {
-                    let n = self.number(x, &f)?;
+                    let n = self.number_in(x, &f, Some((s.min, s.max)))?;
                     if n < s.min || n > s.max {
                         self.problem(x.span(), &f, format!("{n} is outside the valid range [{}, {}]", s.min, s.max));
                         return None;
@@ -775,6 +836,14 @@ impl<'a> Checker<'a> {
             _ => None,
         };
         match n {
+            None if matches!(v.get_ref(), DeValue::Integer(_)) => {
+                let text = match v.get_ref() {
+                    DeValue::Integer(i) => i.as_str().to_string(),
+                    _ => String::new(),
+                };
+                self.problem(v.span(), field, format!("{text} is outside the valid range [{lo}, {hi}]"));
+                None
+            }
             None => {
                 self.wrong_type(v, field, &format!("a whole number in [{lo}, {hi}]"));
                 None
@@ -788,6 +857,11 @@ impl<'a> Checker<'a> {
     }
 
     fn number(&mut self, v: &Spanned<DeValue>, field: &str) -> Option<f64> {
+        self.number_in(v, field, None)
+    }
+
+    /// A finite number; `range` is named in the message when the value is not finite.
+    fn number_in(&mut self, v: &Spanned<DeValue>, field: &str, range: Option<(f64, f64)>) -> Option<f64> {
         let x = match v.get_ref() {
             DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().map(|n| n as f64),
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
@@ -799,7 +873,8 @@ impl<'a> Checker<'a> {
         match x {
             Some(x) if x.is_finite() => Some(x),
             Some(x) => {
-                self.problem(v.span(), field, format!("{x} is not a finite number"));
+                let valid = range.map(|(lo, hi)| format!("; give a number in [{lo}, {hi}]")).unwrap_or_default();
+                self.problem(v.span(), field, format!("{x} is not a finite number{valid}"));
                 None
             }
             None => {

@@ -100,7 +100,10 @@ pub struct Record {
 }
 
 /// Rows of one CSV file as maps from header to field, with 1-based line numbers.
-fn rows<'a>(file: &str, text: &'a str, need: &[&str]) -> Result<Vec<(usize, Vec<(String, String)>)>, RecordError> {
+/// A CSV row: its 1-based line and (column, field) pairs.
+type Row = (usize, Vec<(String, String)>);
+
+fn rows(file: &str, text: &str, need: &[&str]) -> Result<Vec<Row>, RecordError> {
     let err = |line: usize, message: String| RecordError { file: file.to_string(), line, message };
     let mut r = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
     let header: Vec<String> = r.headers().map_err(|e| err(1, e.to_string()))?.iter().map(|s| s.to_string()).collect();
