@@ -333,9 +333,11 @@ impl Posterior {
         p
     }
 
-    /// The embedded posterior.
+    /// The embedded posterior (parsed once per process: every experiment file is layered over
+    /// the default, which names it).
     pub fn embedded() -> Posterior {
-        Posterior::parse(EMBEDDED_POSTERIOR).expect("the embedded posterior is valid")
+        static PARSED: std::sync::OnceLock<Posterior> = std::sync::OnceLock::new();
+        PARSED.get_or_init(|| Posterior::parse(EMBEDDED_POSTERIOR).expect("the embedded posterior is valid")).clone()
     }
 
     /// A header value.

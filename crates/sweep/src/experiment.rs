@@ -522,16 +522,15 @@ impl<'a> Checker<'a> {
             exp.posterior = None;
             return;
         }
-        let text = if name == EMBEDDED_NAME {
-            Ok(crate::calibrate::EMBEDDED_POSTERIOR.to_string())
+        let post = if name == EMBEDDED_NAME {
+            Posterior::embedded()
         } else {
             let dir = std::path::Path::new(self.file).parent().unwrap_or(std::path::Path::new(""));
             let path = if self.file.starts_with('<') { std::path::PathBuf::from(&name) } else { dir.join(&name) };
-            std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-        };
-        let post = match text.and_then(|t| Posterior::parse(&t).map_err(|e| format!("{name}: {e}"))) {
-            Ok(p) => p,
-            Err(e) => return self.problem(fv.span(), "posterior.file", e),
+            match read_posterior_file(&path).and_then(|t| Posterior::parse(&t).map_err(|e| format!("{name}: {e}"))) {
+                Ok(p) => p,
+                Err(e) => return self.problem(fv.span(), "posterior.file", e),
+            }
         };
         if let Some(m) = post.meta("model").filter(|m| *m != MODEL_VERSION) {
             let msg = format!(
@@ -883,6 +882,22 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// Largest posterior file read (a calibration of a million accepted draws is about 200 MB).
+const MAX_POSTERIOR_BYTES: u64 = 256 << 20;
+
+/// Reads a posterior file: a regular file of at most [`MAX_POSTERIOR_BYTES`] (never a device
+/// or a pipe that could block or never end).
+fn read_posterior_file(path: &std::path::Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!("{} is not a regular file", path.display()));
+    }
+    if meta.len() > MAX_POSTERIOR_BYTES {
+        return Err(format!("{} is {} bytes, more than the {} a posterior may have", path.display(), meta.len(), MAX_POSTERIOR_BYTES));
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 /// The experiment every file is layered over: defaults of the model, all six policies.

@@ -18,6 +18,7 @@ pub mod calibrate;
 pub mod design;
 pub mod experiment;
 pub mod history;
+pub mod manifest;
 pub mod runner;
 
 pub use calibrate::{AbcSpec, Backtest, Calibration, Posterior};

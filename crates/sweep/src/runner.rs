@@ -173,10 +173,11 @@ impl Monthly {
         let u64_ = |r: &mut std::slice::ChunksExact<u8>| -> Option<u64> {
             Some(u64::from_le_bytes(r.next()?.try_into().ok()?))
         };
-        let horizon = u64_(&mut r)? as u32;
-        let policies = u64_(&mut r)? as usize;
+        let horizon = u32::try_from(u64_(&mut r)?).ok()?;
+        let policies = usize::try_from(u64_(&mut r)?).ok()?;
         let cell_bytes = 8 * (1 + KEY_RUNGS.len() + 1 + 4) + 4 * SCORE_BINS;
-        if horizon == 0 || b.len() != 16 + cell_bytes * horizon as usize * policies {
+        let body = cell_bytes.checked_mul(horizon as usize)?.checked_mul(policies)?;
+        if horizon == 0 || policies == 0 || b.len() != body.checked_add(16)? {
             return None;
         }
         let mut m = Monthly::new(horizon, policies);
