@@ -895,7 +895,12 @@ fn read_posterior_file(path: &std::path::Path) -> Result<String, String> {
         return Err(format!("{} is not a regular file", path.display()));
     }
     if meta.len() > MAX_POSTERIOR_BYTES {
-        return Err(format!("{} is {} bytes, more than the {} a posterior may have", path.display(), meta.len(), MAX_POSTERIOR_BYTES));
+        return Err(format!(
+            "{} is {} bytes, more than the {} a posterior may have",
+            path.display(),
+            meta.len(),
+            MAX_POSTERIOR_BYTES
+        ));
     }
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }

@@ -71,4 +71,3 @@ impl Manifest {
         Ok(m)
     }
 }
-
