@@ -14,7 +14,8 @@ fn corpus(dir: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Each file's first lines say what stderr must contain: `# expect: ...`, `# also: ...`.
+/// Each file's first lines say what stderr must contain (`# expect: ...`, `# also: ...`) and
+/// may say what it must not (`# not: ...`, e.g. a knock-on error of the real one).
 #[test]
 fn every_bad_experiment_file_exits_2_with_a_located_message() {
     let files = corpus("bad");
@@ -30,12 +31,16 @@ fn every_bad_experiment_file_exits_2_with_a_located_message() {
             .take(2)
             .filter_map(|l| l.strip_prefix("# expect: ").or_else(|| l.strip_prefix("# also: ")))
             .collect();
+        let refuse: Vec<&str> = head.lines().take(4).filter_map(|l| l.strip_prefix("# not: ")).collect();
         assert!(!want.is_empty(), "{name}: no `# expect:` line");
         for cmd in ["validate", "sweep"] {
             let r = d.run(&[cmd, name]);
             assert_eq!(r.code, 2, "{cmd} {name}: exit {}\n{}", r.code, r.stderr);
             for w in &want {
                 assert!(r.stderr.contains(w), "{cmd} {name}: stderr lacks {w:?}:\n{}", r.stderr);
+            }
+            for no in &refuse {
+                assert!(!r.stderr.contains(no), "{cmd} {name}: stderr has {no:?}:\n{}", r.stderr);
             }
             for bad in ["panicked", "internal error", "RUST_BACKTRACE"] {
                 assert!(!r.stderr.contains(bad), "{cmd} {name}: {bad}\n{}", r.stderr);

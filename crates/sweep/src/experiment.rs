@@ -280,6 +280,8 @@ struct Checker<'a> {
     problems: Vec<Problem>,
     design_span: Range<usize>,
     election_span: Option<Range<usize>>,
+    /// User policies defined in this file that failed to build (their problem is reported).
+    broken_policies: Vec<String>,
 }
 
 type Table<'i> = DeTable<'i>;
@@ -294,7 +296,14 @@ const RANGE_KEYS: &[&str] = &["low", "high"];
 
 impl<'a> Checker<'a> {
     fn new(file: &'a str, text: &'a str) -> Self {
-        Checker { file, text, problems: Vec::new(), design_span: 0..0, election_span: None }
+        Checker {
+            file,
+            text,
+            problems: Vec::new(),
+            design_span: 0..0,
+            election_span: None,
+            broken_policies: Vec::new(),
+        }
     }
 
     fn problem(&mut self, span: Range<usize>, field: &str, message: String) {
@@ -338,8 +347,9 @@ impl<'a> Checker<'a> {
         if let Some(t) = self.table(root, "policies", "policies") {
             for (k, v) in t.iter() {
                 let field = format!("policies.{}", k.get_ref());
-                if let Some(p) = self.user_policy(k.get_ref(), v, &field, &user) {
-                    user.push(p);
+                match self.user_policy(k.get_ref(), v, &field, &user) {
+                    Some(p) => user.push(p),
+                    None => self.broken_policies.push(k.get_ref().to_string()),
                 }
             }
         }
@@ -652,6 +662,9 @@ impl<'a> Checker<'a> {
     }
 
     fn unknown_policy(&mut self, span: Range<usize>, field: &str, name: &str, user: &[Policy]) {
+        if self.broken_policies.iter().any(|b| b == name) {
+            return; // defined in this file but invalid: that problem is already reported
+        }
         let mut names: Vec<String> = Policy::builtin().iter().map(|p| p.name().to_string()).collect();
         names.extend(user.iter().map(|p| p.name().to_string()));
         let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
