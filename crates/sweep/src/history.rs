@@ -210,9 +210,15 @@ impl Record {
                 return Err(bad("policy_eras.csv", 0, format!("no era {name:?}: the replay needs it")));
             }
         }
-        if r.missile_year(REPLAY_LAST_YEAR).is_none()
-            || r.missile_year(r.era("agreed_framework").start.year()).is_none()
-        {
+        let first = r.era(REPLAY_ERAS[0].0).start;
+        if first >= Ym::new(REPLAY_LAST_YEAR, 1) {
+            let msg = format!(
+                "the replay starts with era {:?} and runs to {REPLAY_LAST_YEAR}: it must start before {REPLAY_LAST_YEAR}, not in {first}",
+                REPLAY_ERAS[0].0
+            );
+            return Err(bad("policy_eras.csv", 0, msg));
+        }
+        if r.missile_year(REPLAY_LAST_YEAR).is_none() || r.missile_year(first.year()).is_none() {
             return Err(bad(
                 "missile_launches.csv",
                 0,
@@ -279,14 +285,20 @@ impl Replay {
         let policy = |name: &str| Policy::builtin_named(name).expect("replay eras name built-in policies");
         let start = r.era(REPLAY_ERAS[0].0).start;
         let end = Ym::new(REPLAY_LAST_YEAR, 12);
+        let horizon = start.until(end) as u32 + 1;
         let mut events = vec![Event { month: 0, kind: EventKind::DealInForce }];
-        events.push(Event { month: start.until(Ym::new(AF_END.0, AF_END.1)) as u32, kind: EventKind::UsEndsDeal });
+        // Events dated before the start happen at month 0; after the end, not at all.
+        let at = |ym: Ym| u32::try_from(start.until(ym).max(0)).ok().filter(|m| *m < horizon);
+        if let Some(month) = at(Ym::new(AF_END.0, AF_END.1)) {
+            events.push(Event { month, kind: EventKind::UsEndsDeal });
+        }
         for (era, pol) in &REPLAY_ERAS[1..] {
-            let m = start.until(r.era(era).start).max(0) as u32;
-            events.push(Event { month: m, kind: EventKind::Policy(policy(pol)) });
+            if let Some(month) = at(r.era(era).start) {
+                events.push(Event { month, kind: EventKind::Policy(policy(pol)) });
+            }
         }
         events.sort_by_key(|e| e.month);
-        Replay { start, horizon: start.until(end) as u32 + 1, policy: policy(REPLAY_ERAS[0].1), events }
+        Replay { start, horizon, policy: policy(REPLAY_ERAS[0].1), events }
     }
 
     /// `base` with the recorded initial state applied.
@@ -330,6 +342,26 @@ mod tests {
         assert_eq!(rp.ym(rp.horizon - 1), Ym::new(2016, 12));
         let months: Vec<u32> = rp.events.iter().map(|e| e.month).collect();
         assert_eq!(months, vec![0, 97, 99, 171]);
+    }
+
+    #[test]
+    fn eras_outside_the_replay_are_refused_or_clipped() {
+        let with_eras = |from: &'static str, to: &'static str| {
+            move |name: &str| -> Result<String, String> {
+                let t = EMBEDDED.iter().find(|(n, _)| *n == name).unwrap().1.to_string();
+                Ok(if name == "policy_eras.csv" { t.replacen(from, to, 1) } else { t })
+            }
+        };
+        // An Agreed Framework that starts after the replay's end: refused, not wrapped around.
+        let e = Record::parse(&with_eras("agreed_framework,1994-10,2002-12", "agreed_framework,2020-10,2021-12"))
+            .unwrap_err();
+        assert!(e.message.contains("must start before 2016"), "{e}");
+        // Strategic patience starting after 2016: no policy event beyond the horizon.
+        let r = Record::parse(&with_eras("strategic_patience,2009-01,2016-12", "strategic_patience,2019-01,2019-12"))
+            .unwrap();
+        let rp = Replay::from_record(&r);
+        assert!(rp.events.iter().all(|e| e.month < rp.horizon));
+        assert_eq!(rp.events.len(), 3);
     }
 
     #[test]
