@@ -235,3 +235,19 @@ fn a_read_only_results_folder_fails_cleanly() {
     let r = d2.run(&["sweep", "small.toml"]).code(1);
     assert!(r.stderr.contains("results"), "{}", r.stderr);
 }
+
+#[test]
+fn empty_shards_and_misspelled_policies_say_what_happened() {
+    let d = Dir::new();
+    d.write("small.toml", SMALL);
+    // One part in all: shard 3 of 8 has nothing to do, and says so.
+    let r = d.run(&["sweep", "small.toml", "--shard", "3/8"]).ok();
+    assert!(r.stdout.contains("has no runs: the experiment has 1 parts, fewer than 8 shards"), "{}", r.stdout);
+    // `run --config` knows the file's own policies and suggests the nearest name.
+    let cfg = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/my_policy.toml");
+    let text = std::fs::read_to_string(cfg).unwrap();
+    let name = text.lines().find_map(|l| l.strip_prefix("[policies.")).and_then(|l| l.strip_suffix(']')).unwrap();
+    let typo = format!("{}x", &name[..name.len() - 1]);
+    let r = d.run(&["run", "--config", cfg, "--policy", &typo, "--months", "2"]).code(2);
+    assert!(r.stderr.contains(&format!("did you mean `{name}`")), "{}", r.stderr);
+}
