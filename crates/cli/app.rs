@@ -99,15 +99,15 @@ fn dispatch(cli: Cli) -> Res {
             policies(levers);
             Ok(())
         }
-        Command::Calibrate { draws, accept, reps, seed, data, threads, out } => crate::history::calibrate_cmd(
+        Command::Calibrate { draws, accept, replays: r, out } => crate::history::calibrate_cmd(
             &cli.results,
-            brink_sweep::AbcSpec { draws, accept, reps, seed },
-            data.as_deref(),
-            threads,
+            brink_sweep::AbcSpec { draws, accept, reps: r.reps, seed: r.seed },
+            r.data.as_deref(),
+            r.threads,
             out.as_deref(),
         ),
-        Command::Backtest { posterior, reps, seed, data, threads } => {
-            crate::history::backtest_cmd(&cli.results, &posterior, reps, seed, data.as_deref(), threads)
+        Command::Backtest { posterior, replays: r } => {
+            crate::history::backtest_cmd(&cli.results, &posterior, r.reps, r.seed, r.data.as_deref(), r.threads)
         }
         Command::Params => {
             params();

@@ -1,6 +1,6 @@
 //! Command-line arguments (clap derive).
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Monte Carlo simulation of nuclear diplomacy on the Korean peninsula: the risk of escalation
@@ -135,18 +135,8 @@ pub enum Command {
         /// Draws kept: those nearest the record.
         #[arg(long, default_value_t = 1_000)]
         accept: u32,
-        /// Replays per draw (the summary statistics are averaged over them).
-        #[arg(long, default_value_t = 4)]
-        reps: u32,
-        /// Master seed of the calibration.
-        #[arg(long, default_value_t = 19_941_021)]
-        seed: u64,
-        /// Folder holding the record's CSV files (default: the copy compiled in, data/history/).
-        #[arg(long)]
-        data: Option<PathBuf>,
-        /// Worker threads.
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        replays: Replays,
         /// Also write the posterior CSV here.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -160,20 +150,28 @@ pub enum Command {
         /// Posterior CSV, or "calibrated" for the one compiled in.
         #[arg(long, default_value = "calibrated")]
         posterior: String,
-        /// Replays per posterior row.
-        #[arg(long, default_value_t = 4)]
-        reps: u32,
-        /// Seed of the replays (the default is the one `brink calibrate` uses for its back-test).
-        #[arg(long, default_value_t = 19_941_021)]
-        seed: u64,
-        /// Folder holding the record's CSV files (default: the copy compiled in).
-        #[arg(long)]
-        data: Option<PathBuf>,
-        /// Worker threads.
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        replays: Replays,
     },
     /// List every model parameter with its default, range and source.
     #[command(after_help = "Example:\n  brink params")]
     Params,
+}
+
+/// Options shared by `calibrate` and `backtest`: how the record is replayed.
+#[derive(Args, Debug)]
+pub struct Replays {
+    /// Replays per parameter vector (per prior draw in `calibrate`, where the statistics are
+    /// averaged over them; per posterior row in `backtest`).
+    #[arg(long, default_value_t = 4)]
+    pub reps: u32,
+    /// Master seed (the same default for both, so `backtest` redraws `calibrate`'s back-test).
+    #[arg(long, default_value_t = 19_941_021)]
+    pub seed: u64,
+    /// Folder holding the record's CSV files (default: the copy compiled in, data/history/).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Worker threads.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }

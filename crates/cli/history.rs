@@ -4,7 +4,7 @@
 use crate::app::{failed, setup_threads, usage, Res};
 use brink_analysis::store::write_atomic;
 use brink_core::Params;
-use brink_sweep::calibrate::{backtest, calibrate, AbcSpec, Backtest, Posterior, EMBEDDED_NAME, STATS};
+use brink_sweep::calibrate::{backtest, calibrate, AbcSpec, Backtest, Posterior, EMBEDDED_NAME};
 use brink_sweep::history::{Record, Replay, REPLAY_ERAS};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -164,7 +164,6 @@ pub fn calibrate_cmd(
     if let Some(out) = out {
         println!("posterior also written to {}", out.display());
     }
-    let _ = STATS;
     Ok(())
 }
 
