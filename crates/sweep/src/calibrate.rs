@@ -219,8 +219,6 @@ pub struct Calibration {
     /// Scale of each statistic (standard deviation over the prior draws, on the square-root
     /// scale for counts).
     pub scale: [f64; STATS.len()],
-    /// Statistics of the accepted draws, in posterior order.
-    pub accepted_stats: Vec<[f64; STATS.len()]>,
     /// The posterior.
     pub posterior: Posterior,
 }
@@ -303,9 +301,8 @@ pub fn calibrate(r: &Record, spec: &AbcSpec, base: &Params) -> Calibration {
         ("observed".to_string(), observed.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(",")),
         ("scale".to_string(), scale.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(",")),
     ];
-    let accepted_stats = order.iter().map(|(_, i)| sims[*i as usize]).collect();
     let posterior = Posterior::new(params, rows, order.iter().map(|(d, i)| (*i, *d)).collect(), meta);
-    Calibration { hash, spec: *spec, observed, scale, accepted_stats, posterior }
+    Calibration { hash, spec: *spec, observed, scale, posterior }
 }
 
 /// Accepted parameter vectors: a posterior sample, as stored in a posterior CSV.
@@ -442,10 +439,10 @@ impl Posterior {
         })
     }
 
-    /// `base` with row `row`'s values, except for the parameters in `keep`.
-    pub fn apply(&self, row: usize, base: &mut Params, keep: &[Param]) {
+    /// Sets the parameters of row `row` in `base`, those for which `drawn` holds.
+    pub fn apply(&self, row: usize, base: &mut Params, drawn: impl Fn(Param) -> bool) {
         for (p, x) in self.params.iter().zip(&self.rows[row]) {
-            if !keep.contains(p) {
+            if drawn(*p) {
                 base.set(*p, *x).expect("validated when read");
             }
         }
@@ -506,7 +503,7 @@ pub fn backtest(r: &Record, post: &Posterior, reps: u32, seed: u64, base: &Param
         .into_par_iter()
         .map(|i| {
             let mut p = base.clone();
-            post.apply(i / reps as usize, &mut p, &[]);
+            post.apply(i / reps as usize, &mut p, |_| true);
             replay(&rp, &p, splitmix64(key ^ i as u64))
         })
         .collect();

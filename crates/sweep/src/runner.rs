@@ -345,11 +345,7 @@ impl Plan {
     pub fn params(&self, s: u32) -> Params {
         let mut p = self.exp.params.clone();
         if let (Some(post), Some(row)) = (&self.exp.posterior, self.posterior_row(s)) {
-            for (param, x) in post.params.iter().zip(&post.rows[row]) {
-                if self.exp.posterior_params.contains(param) {
-                    p.set(*param, *x).expect("posterior values are validated when read");
-                }
-            }
+            post.apply(row, &mut p, |q| self.exp.posterior_params.contains(&q));
         }
         for (u, x) in self.exp.uncertain.iter().zip(self.design.point(s as usize)) {
             p.set(u.param, *x).expect("design points lie in validated ranges");
