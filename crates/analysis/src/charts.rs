@@ -256,26 +256,47 @@ pub fn score_fan(path: &Path, m: &Monthly, names: &[String], stamp: &Stamp) -> R
             .draw()
             .map_err(err)?;
         let months: Vec<u32> = (0..m.horizon).filter(|t| m.cell(p, *t).runs > 0).collect();
-        for (lo, hi, alpha, label) in [(0.05, 0.95, 0.18, "90% of runs"), (0.25, 0.75, 0.38, "50% of runs")] {
-            let mut pts: Vec<(f64, f64)> = months.iter().map(|t| (*t as f64, q(p, *t, lo))).collect();
-            pts.extend(months.iter().rev().map(|t| (*t as f64, q(p, *t, hi))));
-            chart
-                .draw_series(std::iter::once(Polygon::new(pts, c.mix(alpha).filled())))
-                .map_err(err)?
-                .label(label)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.mix(alpha).filled()));
-        }
-        chart
-            .draw_series(LineSeries::new(months.iter().map(|t| (*t as f64, q(p, *t, 0.5))), c.stroke_width(2)))
-            .map_err(err)?
-            .label("median")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+        let xs: Vec<f64> = months.iter().map(|t| *t as f64).collect();
+        fan(&mut chart, &xs, &|i, x| q(p, months[i], x), c, "runs", "median")?;
         if p == 0 {
             legend(&mut chart, SeriesLabelPosition::UpperRight, 13)?;
         }
     }
     footer(&root, stamp)?;
     root.present().map_err(err)
+}
+
+type Chart2d<'a> = ChartContext<
+    'a,
+    BitMapBackend<'a>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A fan: the bands that hold 90% and 50% of `what` and the median line, at the points `xs`;
+/// `q(i, p)` is the quantile `p` (0.05, 0.25, 0.5, 0.75 or 0.95) at `xs[i]`.
+fn fan(
+    chart: &mut Chart2d,
+    xs: &[f64],
+    q: &dyn Fn(usize, f64) -> f64,
+    c: RGBColor,
+    what: &str,
+    median: &str,
+) -> Result<(), String> {
+    for (lo, hi, alpha, share) in [(0.05, 0.95, 0.18, 90), (0.25, 0.75, 0.38, 50)] {
+        let mut pts: Vec<(f64, f64)> = xs.iter().enumerate().map(|(i, x)| (*x, q(i, lo))).collect();
+        pts.extend(xs.iter().enumerate().rev().map(|(i, x)| (*x, q(i, hi))));
+        chart
+            .draw_series(std::iter::once(Polygon::new(pts, c.mix(alpha).filled())))
+            .map_err(err)?
+            .label(format!("{share}% of {what}"))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.mix(alpha).filled()));
+    }
+    chart
+        .draw_series(LineSeries::new(xs.iter().enumerate().map(|(i, x)| (*x, q(i, 0.5))), c.stroke_width(2)))
+        .map_err(err)?
+        .label(median)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+    Ok(())
 }
 
 fn format_prob(x: f64, max: f64) -> String {
@@ -739,20 +760,9 @@ pub fn backtest(
             }
         }
         let years: Vec<f64> = bt.years.iter().map(|y| *y as f64).collect();
-        for (lo, hi, alpha, label) in [(0, 4, 0.18, "90% of replays"), (1, 3, 0.38, "50% of replays")] {
-            let mut pts: Vec<(f64, f64)> = years.iter().zip(series).map(|(y, q)| (*y, q[lo])).collect();
-            pts.extend(years.iter().zip(series).rev().map(|(y, q)| (*y, q[hi])));
-            chart
-                .draw_series(std::iter::once(Polygon::new(pts, band.mix(alpha).filled())))
-                .map_err(err)?
-                .label(label)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], band.mix(alpha).filled()));
-        }
-        chart
-            .draw_series(LineSeries::new(years.iter().zip(series).map(|(y, q)| (*y, q[2])), band.stroke_width(2)))
-            .map_err(err)?
-            .label("model: median")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], band.stroke_width(2)));
+        // The series hold the 5, 25, 50, 75 and 95% quantiles.
+        let at = |i: usize, x: f64| series[i][[0.05, 0.25, 0.5, 0.75, 0.95].iter().position(|q| *q == x).unwrap_or(2)];
+        fan(&mut chart, &years, &at, band, "replays", "model: median")?;
         chart
             .draw_series(LineSeries::new(years.iter().copied().zip(observed.iter().copied()), BLACK.stroke_width(1)))
             .map_err(err)?;
