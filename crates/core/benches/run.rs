@@ -7,7 +7,7 @@ fn bench(c: &mut Criterion) {
     let params = Params::default();
     let mut g = c.benchmark_group("run_120_months");
     for policy in Policy::builtin() {
-        let spec = RunSpec { policy: &policy, election_target: None, params: &params, horizon: 120, events: &[] };
+        let spec = RunSpec::new(&policy, &params, 120);
         let mut seed = 0u64;
         g.bench_function(policy.name(), |b| {
             b.iter(|| {

@@ -24,7 +24,7 @@ fn main() {
         "trust"
     );
     for policy in Policy::builtin() {
-        let spec = RunSpec { policy: &policy, election_target: None, params: &params, horizon, events: &[] };
+        let spec = RunSpec::new(&policy, &params, horizon);
         let (
             mut m,
             mut nt,

@@ -8,7 +8,7 @@ fn main() {
     let t = std::time::Instant::now();
     for s in 0..n {
         let policy = &policies[(s % 6) as usize];
-        let spec = RunSpec { policy, election_target: None, params: &params, horizon: 120, events: &[] };
+        let spec = RunSpec::new(policy, &params, 120);
         acc += run(&spec, s).missile_tests as u64;
     }
     let dt = t.elapsed().as_secs_f64();

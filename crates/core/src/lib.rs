@@ -15,7 +15,7 @@
 //! use brink_core::{run, Params, Policy, RunSpec};
 //! let policy = Policy::builtin_named("containment_transparency").unwrap();
 //! let params = Params::default();
-//! let spec = RunSpec { policy: &policy, election_target: None, params: &params, horizon: 120, events: &[] };
+//! let spec = RunSpec::new(&policy, &params, 120);
 //! let a = run(&spec, 42);
 //! assert_eq!(a, run(&spec, 42)); // same seed, same run
 //! ```

@@ -27,6 +27,13 @@ pub struct RunSpec<'a> {
     pub events: &'a [Event],
 }
 
+impl<'a> RunSpec<'a> {
+    /// A forward run of `policy` for `horizon` months: no election switch, no imposed events.
+    pub fn new(policy: &'a Policy, params: &'a Params, horizon: u32) -> Self {
+        RunSpec { policy, election_target: None, params, horizon, events: &[] }
+    }
+}
+
 /// An event imposed on a run at the start of a month, before any actor steps.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {

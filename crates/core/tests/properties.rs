@@ -66,7 +66,7 @@ proptest! {
 
     #[test]
     fn shares_stay_in_unit_interval_and_stocks_stay_non_negative(params in params_strategy(), policy in policy_strategy(), seed: u64) {
-        let spec = RunSpec { policy: &policy, election_target: None, params: &params, horizon: 120, events: &[] };
+        let spec = RunSpec::new(&policy, &params, 120);
         let mut b = Bounds { violations: Vec::new(), last_warheads: 0 };
         let o = run_observed(&spec, seed, &mut b);
         prop_assert!(b.violations.is_empty(), "{:?}", b.violations);
@@ -91,7 +91,7 @@ proptest! {
     #[test]
     fn same_seed_same_trace_and_actor_order_does_not_matter(seed: u64, policy in policy_strategy(), rot in 0usize..6) {
         let params = Params::default();
-        let spec = RunSpec { policy: &policy, election_target: None, params: &params, horizon: 120, events: &[] };
+        let spec = RunSpec::new(&policy, &params, 120);
         let (mut t1, mut t2, mut t3) = (Trace::default(), Trace::default(), Trace::default());
         let a = run_observed(&spec, seed, &mut t1);
         let b = run_observed(&spec, seed, &mut t2);
@@ -110,7 +110,7 @@ proptest! {
     fn different_seeds_give_different_traces(seed in 0u64..u64::MAX - 1) {
         let policy = Policy::builtin_named("strategic_patience").unwrap();
         let params = Params::default();
-        let spec = RunSpec { policy: &policy, election_target: None, params: &params, horizon: 120, events: &[] };
+        let spec = RunSpec::new(&policy, &params, 120);
         let (mut t1, mut t2) = (Trace::default(), Trace::default());
         run_observed(&spec, seed, &mut t1);
         run_observed(&spec, seed + 1, &mut t2);

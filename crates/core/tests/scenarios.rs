@@ -6,7 +6,7 @@ use brink_core::trace::Trace;
 use brink_core::{run, run_observed, Lever, Msg, Param, Params, Policy, RunOutcome, RunSpec, Terms, OPED_POLICY};
 
 fn runs(policy: &Policy, params: &Params, n: u64) -> Vec<RunOutcome> {
-    let spec = RunSpec { policy, election_target: None, params, horizon: 120, events: &[] };
+    let spec = RunSpec::new(policy, params, 120);
     (0..n).map(|s| run(&spec, s)).collect()
 }
 
@@ -99,7 +99,7 @@ fn relief_that_the_unsc_blocks_never_arrives() {
     let (mut got_easy, mut got_blocked) = (0, 0);
     for seed in 0..40 {
         for (params, got) in [(&easy, &mut got_easy), (&blocked, &mut got_blocked)] {
-            let spec = RunSpec { policy: &policy, election_target: None, params, horizon: 120, events: &[] };
+            let spec = RunSpec::new(&policy, params, 120);
             let mut t = Trace::default();
             run_observed(&spec, seed, &mut t);
             *got += relief_adopted(&t);
@@ -197,7 +197,7 @@ fn sanctions_follow_a_nuclear_test_within_three_months() {
     p.set(Param::ChinaVetoNuclear, 0.0).unwrap();
     let mut delays = Vec::new();
     for seed in 0..30 {
-        let spec = RunSpec { policy: &policy, election_target: None, params: &p, horizon: 60, events: &[] };
+        let spec = RunSpec::new(&policy, &p, 60);
         let mut t = Trace::default();
         run_observed(&spec, seed, &mut t);
         let tests: Vec<u32> =

@@ -13,7 +13,7 @@ fn fingerprint() -> u64 {
     let params = Params::default();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for policy in Policy::builtin() {
-        let spec = RunSpec { policy: &policy, election_target: None, params: &params, horizon: 120, events: &[] };
+        let spec = RunSpec::new(&policy, &params, 120);
         for seed in 0..50 {
             for b in format!("{:?}", run(&spec, seed)).bytes() {
                 h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
