@@ -4,7 +4,7 @@ use crate::args::{Cli, Command};
 use brink_analysis::store::{Provenance, Store, StoreError};
 use brink_analysis::summary::Risk;
 use brink_core::trace::Trace;
-use brink_core::{run_observed, Lever, Param, Policy, RunSpec};
+use brink_core::{run_observed, Lever, Policy, RunSpec};
 use brink_sweep::{Experiment, Plan};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
@@ -81,7 +81,9 @@ fn dispatch(cli: Cli) -> Res {
             }
             sweep(&store, exp, threads, shard.as_deref(), force, quiet)
         }
-        Command::Run { policy, seed, config, months, json } => run_one(config.as_deref(), &policy, seed, months, json),
+        Command::Run { policy, seed, config, months, json, params } => {
+            run_one(config.as_deref(), &policy, seed, months, json, params)
+        }
         Command::Plot { hash, heatmap } => plot(&store, &hash, heatmap.as_deref()),
         Command::Report { hash } => {
             let hash = store.resolve(&hash).map_err(store_fail)?;
@@ -99,20 +101,14 @@ fn dispatch(cli: Cli) -> Res {
             policies(levers);
             Ok(())
         }
-        Command::Calibrate { draws, accept, replays: r, out } => crate::history::calibrate_cmd(
-            &cli.results,
-            brink_sweep::AbcSpec { draws, accept, reps: r.reps, seed: r.seed },
-            r.data.as_deref(),
-            r.threads,
-            out.as_deref(),
-        ),
-        Command::Backtest { posterior, replays: r } => {
-            crate::history::backtest_cmd(&cli.results, &posterior, r.reps, r.seed, r.data.as_deref(), r.threads)
+        Command::Calibrate { particles, initial, generations, replays: r, out, coverage } => {
+            let spec = brink_sweep::SmcSpec { particles, initial, generations, seed: r.seed, ..Default::default() };
+            crate::history::calibrate_cmd(&cli.results, spec, &r, out.as_deref(), coverage)
         }
-        Command::Params => {
-            params();
-            Ok(())
+        Command::Backtest { posterior, reps, replays: r } => {
+            crate::history::backtest_cmd(&cli.results, &posterior, reps, &r)
         }
+        Command::Params { json, markdown } => params(json, markdown),
     }
 }
 
@@ -618,23 +614,77 @@ fn policies(levers: bool) {
     }
 }
 
-fn params() {
-    println!("{:<26} {:>10} {:>18} {:<11} source", "parameter", "default", "range", "group");
-    for p in Param::ALL {
-        let s = p.spec();
-        println!(
-            "{:<26} {:>10} {:>18} {:<11} {}",
-            s.name,
-            s.default,
-            format!("[{}, {}]", s.min, s.max),
-            s.group,
-            s.source
-        );
+/// Writes `text` to standard output; a reader that went away (`brink params | head`) is not
+/// an error.
+fn print_all(text: &str) -> Res {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(failed(format!("stdout: {e}"))),
+        _ => Ok(()),
     }
 }
 
-fn run_one(config: Option<&Path>, policy: &str, seed: u64, months: Option<u32>, json: bool) -> Res {
+fn params(json: bool, markdown: bool) -> Res {
+    let text = if json {
+        let doc = serde_json::json!({ "model": brink_core::MODEL_VERSION, "parameters": brink_sweep::catalog::entries() });
+        format!("{}\n", serde_json::to_string_pretty(&doc).map_err(|e| failed(e.to_string()))?)
+    } else if markdown {
+        brink_sweep::catalog::markdown()
+    } else {
+        let mut s = format!(
+            "{:<26} {:>10} {:>16} {:<20} {:<7} {:<6} meaning (source)\n",
+            "parameter", "default", "range", "unit", "swept", "fitted"
+        );
+        for e in brink_sweep::catalog::entries() {
+            s.push_str(&format!(
+                "{:<26} {:>10} {:>16} {:<20} {:<7} {:<6} {} ({})\n",
+                e.name,
+                e.default,
+                format!("[{}, {}]", e.range[0], e.range[1]),
+                e.unit,
+                if e.swept.is_some() { "yes" } else { "" },
+                if e.calibrated { "yes" } else { "" },
+                e.meaning,
+                e.source
+            ));
+        }
+        s
+    };
+    print_all(&text)
+}
+
+/// The parameters `brink run` uses, and words for them.
+fn run_params(exp: &Experiment, set: crate::args::ParamSet, from_file: bool) -> (brink_core::Params, String) {
+    let model = if from_file { "defaults with the file's [model] values" } else { "the documented defaults" };
+    match (&exp.posterior, set) {
+        (Some(post), crate::args::ParamSet::Median) => {
+            let mut p = exp.params.clone();
+            for (param, q) in post.ranges() {
+                if exp.posterior_params.contains(&param) {
+                    p.set(param, q[2]).expect("validated when read");
+                }
+            }
+            let what = format!(
+                "{model}, with the posterior medians of {} calibrated parameters (calibration {}; --params defaults for none)",
+                exp.posterior_params.len(),
+                post.meta("calibration").unwrap_or("?")
+            );
+            (p, what)
+        }
+        _ => (exp.params.clone(), model.to_string()),
+    }
+}
+
+fn run_one(
+    config: Option<&Path>,
+    policy: &str,
+    seed: u64,
+    months: Option<u32>,
+    json: bool,
+    set: crate::args::ParamSet,
+) -> Res {
     let exp = load(config)?;
+    let (params, which) = run_params(&exp, set, config.is_some());
     let pol = exp
         .policies
         .iter()
@@ -659,13 +709,7 @@ fn run_one(config: Option<&Path>, policy: &str, seed: u64, months: Option<u32>, 
     if horizon == 0 || horizon > 1200 {
         return Err(usage(format!("--months {horizon}: expected 1 to 1200")));
     }
-    let spec = RunSpec {
-        policy: &pol,
-        election_target: exp.election_target.as_ref(),
-        params: &exp.params,
-        horizon,
-        events: &[],
-    };
+    let spec = RunSpec { policy: &pol, election_target: exp.election_target.as_ref(), params: &params, horizon, events: &[] };
     let mut trace = Trace::default();
     let o = run_observed(&spec, seed, &mut trace);
     let mut out = std::io::stdout().lock();
@@ -678,11 +722,7 @@ fn run_one(config: Option<&Path>, policy: &str, seed: u64, months: Option<u32>, 
     } else {
         w(
             &mut out,
-            format!(
-                "policy {} · seed {seed} · {horizon} months · model defaults{}\n",
-                pol.name(),
-                if config.is_some() { " with the file's [model]" } else { "" }
-            ),
+            format!("policy {} · seed {seed} · {horizon} months · parameters: {which}\n", pol.name()),
         )?;
         for m in &trace.months {
             write!(out, "{m}").map_err(|e| failed(format!("stdout: {e}")))?;

@@ -67,6 +67,10 @@ pub enum Command {
         /// JSON lines instead of text, one object per month.
         #[arg(long)]
         json: bool,
+        /// Parameter set: the calibrated posterior's medians (of the parameters the experiment
+        /// draws from its posterior) over the defaults, or the documented defaults alone.
+        #[arg(long, value_enum, default_value_t = ParamSet::Median)]
+        params: ParamSet,
     },
     /// Redraw the charts of a result.
     #[command(
@@ -123,54 +127,94 @@ pub enum Command {
         #[arg(long)]
         levers: bool,
     },
-    /// Calibrate the behaviour parameters to the historical record 1994-2016 (rejection ABC on
-    /// historical replays); write the posterior and the back-test to results/calibration/<hash>/.
+    /// Calibrate the model to the historical record by ABC-SMC on historical replays: behaviour
+    /// parameters, the rival mechanisms' weights and the op-ed's hypotheses are drawn from their
+    /// priors; write the posterior, its predictive checks and the back-test to
+    /// results/calibration/<hash>/. With --coverage N, check instead how often the 90% posterior
+    /// interval covers the truth on N synthetic records drawn from the prior.
     #[command(
-        after_help = "Examples:\n  brink calibrate                               (200,000 draws; about a minute on 2 cores)\n  brink calibrate --draws 20000 --accept 200    (a quick look)\n  brink calibrate --out configs/posterior.csv   (replace the posterior sweeps draw from; rebuild)"
+        after_help = "Examples:\n  brink calibrate                                 (about a minute on 2 cores)\n  brink calibrate --holdout-from 2009-01          (fit 1994-2008, test on strategic patience)\n  brink calibrate --out configs/posterior.csv     (replace the posterior sweeps draw from; rebuild)\n  brink calibrate --coverage 100                  (simulation-based check of the intervals)"
     )]
     Calibrate {
-        /// Prior draws, one historical replay each (times --reps).
-        #[arg(long, default_value_t = 200_000)]
-        draws: u32,
-        /// Draws kept: those nearest the record.
+        /// Particles per generation (the posterior's size).
         #[arg(long, default_value_t = 1_000)]
-        accept: u32,
+        particles: u32,
+        /// Prior draws of generation 0, one replay each (the nearest --particles are kept).
+        #[arg(long, default_value_t = 100_000)]
+        initial: u32,
+        /// Most generations after generation 0 (each lowers the tolerance).
+        #[arg(long, default_value_t = 6)]
+        generations: u32,
         #[command(flatten)]
         replays: Replays,
         /// Also write the posterior CSV here.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Instead of calibrating on the record, calibrate on N synthetic records (parameters
+        /// drawn from the prior) and report how often each 90% interval covers the truth; uses
+        /// --particles, --initial and --generations for each (try 200, 20000, 2).
+        #[arg(long, value_name = "N")]
+        coverage: Option<u32>,
     },
-    /// Replay 1994-2016 with a posterior and chart observed against simulated missiles per year
-    /// and nuclear tests, eras shaded; write results/backtest/<key>/.
+    /// Replay the record with a posterior and check every statistic against its predictive
+    /// band: era by era, fit and holdout; chart missiles, nuclear tests, deadly incidents and
+    /// warheads with the eras and the holdout shaded; write results/backtest/<key>/.
     #[command(
-        after_help = "Examples:\n  brink backtest\n  brink backtest --posterior results/calibration/<hash>/posterior.csv --reps 8"
+        after_help = "Examples:\n  brink backtest\n  brink backtest --posterior results/calibration/<hash>/posterior.csv --reps 8\n  brink backtest --data my-record/ --until 2018-12 --holdout-from 2017-01"
     )]
     Backtest {
         /// Posterior CSV, or "calibrated" for the one compiled in.
         #[arg(long, default_value = "calibrated")]
         posterior: String,
+        /// Replays per posterior row.
+        #[arg(long, default_value_t = 4)]
+        reps: u32,
         #[command(flatten)]
         replays: Replays,
     },
-    /// List every model parameter with its default, range and source.
-    #[command(after_help = "Example:\n  brink params")]
-    Params,
+    /// List every model parameter: default, range, unit, meaning, source, and whether the
+    /// default sweep varies it and the calibration fits it.
+    #[command(after_help = "Examples:\n  brink params\n  brink params --json | jq '.parameters[] | select(.swept)'\n  brink params --markdown")]
+    Params {
+        /// Every field as JSON: {"model": ..., "parameters": [{name, default, range, unit, group, meaning, source, swept, calibrated}]}.
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        /// One Markdown table per group (the table in docs/MODEL.md).
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
-/// Options shared by `calibrate` and `backtest`: how the record is replayed.
+/// Which parameter values `brink run` uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ParamSet {
+    /// The posterior medians of the calibrated parameters, the defaults for the rest.
+    Median,
+    /// The documented defaults (and the experiment's [model] values).
+    Defaults,
+}
+
+/// Options shared by `calibrate` and `backtest`: which record, which span of it, which part is
+/// held out.
 #[derive(Args, Debug)]
 pub struct Replays {
-    /// Replays per parameter vector (per prior draw in `calibrate`, where the statistics are
-    /// averaged over them; per posterior row in `backtest`).
-    #[arg(long, default_value_t = 4)]
-    pub reps: u32,
-    /// Master seed (the same default for both, so `backtest` redraws `calibrate`'s back-test).
+    /// Master seed.
     #[arg(long, default_value_t = 19_941_021)]
     pub seed: u64,
     /// Folder holding the record's CSV files (default: the copy compiled in, data/history/).
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// First month of the replay, YYYY-MM (default: the first era with a policy; the state is
+    /// the latest of initial_state.csv at or before it).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub from: Option<String>,
+    /// Last month of the replay, YYYY-MM (default: the last month the record's eras cover).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub until: Option<String>,
+    /// First month held out: statistics used for fitting come only from earlier months; later
+    /// eras are reported out of sample (default for `backtest`: the posterior's own).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub holdout_from: Option<String>,
     /// Worker threads.
     #[arg(long)]
     pub threads: Option<usize>,

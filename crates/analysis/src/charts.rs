@@ -687,47 +687,43 @@ pub fn prim_tradeoff(
     root.present().map_err(err)
 }
 
-/// The back-test: observed versus simulated missiles per year (median, 50% and 90% of
-/// replays) and cumulative nuclear tests, with the US policy eras shaded.
-pub fn backtest(
-    path: &Path,
-    bt: &brink_sweep::Backtest,
-    eras: &[(String, i32, i32)],
-    note: &str,
-) -> Result<(), String> {
-    let (root, body) = canvas(
-        path,
-        (1400, 1000),
-        "Back-test 1994-2016: the record (CNS missile database, nuclear tests) against replays of the calibrated model",
-        24,
-    )?;
-    let (body, _) = body.split_vertically(930);
-    let (top, bottom) = body.split_vertically(520);
-    let (x0, x1) = (*bt.years.first().unwrap_or(&1994) as f64 - 0.5, *bt.years.last().unwrap_or(&2016) as f64 + 0.5);
+/// The back-test: the record against replays of the calibrated model (median, 50% and 90% of
+/// replays) in four panels: missiles per year, cumulative nuclear tests, cumulative deadly
+/// incidents, and warhead-equivalents at the end of each year against the recorded estimates
+/// (ranges); the US policy eras shaded, the held-out years hatched grey.
+pub fn backtest(path: &Path, bt: &brink_sweep::Backtest, note: &str) -> Result<(), String> {
+    let (first, last) = (*bt.years.first().unwrap_or(&1994), *bt.years.last().unwrap_or(&2016));
+    let title = format!(
+        "Back-test {first}-{last}: the record against replays of the calibrated model{}",
+        bt.holdout_from.map(|h| format!(" (held out from {h})")).unwrap_or_default()
+    );
+    let (root, body) = canvas(path, (1600, 1100), &title, 24)?;
+    let (body, _) = body.split_vertically(1030);
+    let panels = body.split_evenly((2, 2));
+    let (x0, x1) = (first as f64 - 0.5, last as f64 + 0.5);
     let band = RGBColor(0, 114, 178);
-    let shades = [RGBColor(230, 159, 0), RGBColor(0, 158, 115), RGBColor(204, 121, 167)];
-    for (k, (area, series, observed, y_desc, caption)) in [
-        (
-            &top,
-            &bt.simulated,
-            bt.observed.iter().map(|x| *x as f64).collect::<Vec<_>>(),
-            "missiles launched / year",
-            "Ballistic missiles launched per year",
-        ),
-        (
-            &bottom,
-            &bt.tests_simulated,
-            bt.tests_observed.iter().map(|x| *x as f64).collect::<Vec<_>>(),
-            "nuclear tests (cumulative)",
-            "Nuclear tests since October 1994 (cumulative)",
-        ),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let y_max = series.iter().map(|q| q[4]).chain(observed.iter().copied()).fold(1.0, f64::max) * 1.12;
+    let shades = [RGBColor(230, 159, 0), RGBColor(0, 158, 115), RGBColor(204, 121, 167), RGBColor(86, 180, 233)];
+    let years: Vec<f64> = bt.years.iter().map(|y| *y as f64).collect();
+    let decimal = |m: brink_sweep::Ym| m.year() as f64 + (m.month() as f64 - 1.0) / 12.0 - 0.5;
+    let specs: [(&brink_sweep::calibrate::Series, &str, &str); 4] = [
+        (&bt.missiles, "missiles launched / year", "Ballistic missiles launched per year (CNS)"),
+        (&bt.tests, "nuclear tests (cumulative)", "Nuclear tests, cumulative"),
+        (&bt.incidents, "deadly incidents (cumulative)", "Deadly armed incidents, cumulative (military clashes and attacks)"),
+        (&bt.warheads, "warhead-equivalents", "Warheads and material at the end of each year (estimates as ranges)"),
+    ];
+    for (k, (area, (series, y_desc, caption))) in panels.iter().zip(specs).enumerate() {
+        let finite = |x: &f64| x.is_finite();
+        let y_max = series
+            .simulated
+            .iter()
+            .map(|q| q[4])
+            .chain(series.observed.iter().copied())
+            .chain(series.ranges.iter().flatten().map(|r| r.1))
+            .filter(finite)
+            .fold(1.0, f64::max)
+            * 1.15;
         let mut chart = ChartBuilder::on(area)
-            .caption(caption, (FONT, 19))
+            .caption(caption, (FONT, 18))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
@@ -743,9 +739,9 @@ pub fn backtest(
             .axis_desc_style((FONT, 14))
             .draw()
             .map_err(err)?;
-        for (i, (name, a, b)) in eras.iter().enumerate() {
+        for (i, (name, a, b, _)) in bt.eras.iter().enumerate() {
             let c = shades[i % shades.len()];
-            let (a, b) = ((*a as f64 - 0.5).max(x0), (*b as f64 + 0.5).min(x1));
+            let (a, b) = (decimal(*a).max(x0), (decimal(*b) + 1.0 / 12.0).min(x1));
             chart
                 .draw_series(std::iter::once(Rectangle::new([(a, 0.0), (b, y_max)], c.mix(0.10).filled())))
                 .map_err(err)?;
@@ -753,24 +749,51 @@ pub fn backtest(
                 chart
                     .draw_series(std::iter::once(Text::new(
                         name.replace('_', " "),
-                        ((a + b) / 2.0 - 1.2, y_max * 0.97),
+                        (a + 0.2, y_max * 0.72),
                         (FONT, 14).into_font().color(&c.mix(0.95)),
                     )))
                     .map_err(err)?;
             }
         }
-        let years: Vec<f64> = bt.years.iter().map(|y| *y as f64).collect();
+        if let Some(h) = bt.holdout_from {
+            let a = decimal(h).max(x0);
+            chart
+                .draw_series(std::iter::once(Rectangle::new([(a, 0.0), (x1, y_max)], BLACK.mix(0.08).filled())))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    "held out",
+                    (a + 0.2, y_max * 0.90),
+                    (FONT, 13).into_font().color(&BLACK.mix(0.6)),
+                )))
+                .map_err(err)?;
+        }
+        let idx: Vec<usize> = (0..years.len()).filter(|i| series.simulated[*i][2].is_finite()).collect();
+        let xs: Vec<f64> = idx.iter().map(|i| years[*i]).collect();
         // The series hold the 5, 25, 50, 75 and 95% quantiles.
-        let at = |i: usize, x: f64| series[i][[0.05, 0.25, 0.5, 0.75, 0.95].iter().position(|q| *q == x).unwrap_or(2)];
-        fan(&mut chart, &years, &at, band, "replays", "model: median")?;
-        chart
-            .draw_series(LineSeries::new(years.iter().copied().zip(observed.iter().copied()), BLACK.stroke_width(1)))
-            .map_err(err)?;
-        chart
-            .draw_series(years.iter().zip(&observed).map(|(y, o)| Circle::new((*y, *o), 4, BLACK.filled())))
-            .map_err(err)?
-            .label("observed")
-            .legend(|(x, y)| Circle::new((x + 10, y), 4, BLACK.filled()));
+        let at = |i: usize, x: f64| {
+            series.simulated[idx[i]][[0.05, 0.25, 0.5, 0.75, 0.95].iter().position(|q| *q == x).unwrap_or(2)]
+        };
+        fan(&mut chart, &xs, &at, band, "replays", "model: median")?;
+        let obs: Vec<(f64, f64)> =
+            years.iter().zip(&series.observed).filter(|(_, o)| o.is_finite()).map(|(y, o)| (*y, *o)).collect();
+        let ranged = series.ranges.iter().any(|r| r.is_some());
+        if ranged {
+            chart
+                .draw_series(years.iter().zip(&series.ranges).filter_map(|(y, r)| {
+                    r.map(|(lo, hi)| ErrorBar::new_vertical(*y, lo, (lo + hi) / 2.0, hi, BLACK.stroke_width(2), 10))
+                }))
+                .map_err(err)?
+                .label("estimate (range)")
+                .legend(|(x, y)| PathElement::new(vec![(x + 10, y - 6), (x + 10, y + 6)], BLACK.stroke_width(2)));
+        } else {
+            chart.draw_series(LineSeries::new(obs.iter().copied(), BLACK.stroke_width(1))).map_err(err)?;
+            chart
+                .draw_series(obs.iter().map(|(y, o)| Circle::new((*y, *o), 4, BLACK.filled())))
+                .map_err(err)?
+                .label("observed")
+                .legend(|(x, y)| Circle::new((x + 10, y), 4, BLACK.filled()));
+        }
         legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
     }
     let (w, h) = root.dim_in_pixel();

@@ -80,6 +80,15 @@ pub fn runs_frame(plan: &Plan, rows: &[RunRow]) -> PolarsResult<DataFrame> {
         "transfer_month".into(),
         rows.iter().map(|r| ok(r).and_then(|o| o.transfer_month)).collect::<Vec<Option<u32>>>(),
     ));
+    col_u32!("incidents", |o| o.incidents);
+    col_u32!("wars", |o| o.wars);
+    col_u32!("accidents", |o| o.accidents);
+    col_u32!("transfers", |o| o.transfers);
+    col_u32!("transfers_delivered", |o| o.transfers_delivered);
+    col_u32!("interdictions", |o| o.interdictions);
+    col_u32!("talks", |o| o.talks);
+    col_u32!("moratoria", |o| o.moratoria);
+    col_f64!("design_end", |o| o.design_end);
     col_f64!("cohesion_end", |o| o.cohesion_end);
     col_f64!("trust_end", |o| o.trust_end);
     col_f64!("sanctions_end", |o| o.sanctions_end);
@@ -92,6 +101,8 @@ pub fn runs_frame(plan: &Plan, rows: &[RunRow]) -> PolarsResult<DataFrame> {
         "escalation_score".into(),
         rows.iter().map(|r| ok(r).map(|o| o.escalation_score)).collect::<Vec<Option<i64>>>(),
     ));
+    let harm = plan.exp.harm;
+    col_f64!("harm", |o| harm.of(o));
     DataFrame::new(n, cols)
 }
 

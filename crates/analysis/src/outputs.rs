@@ -307,6 +307,22 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
             p.warheads_end
         );
     }
+    let _ = writeln!(
+        o,
+        "\n**Harm-weighted outcome** (expected deaths per run: {}; `[harm]` in the experiment sets the weights), mean with 95% interval and paired difference against `{refname}`:\n",
+        brink_sweep::harm::KINDS
+            .iter()
+            .zip(e.harm.weights)
+            .map(|(k, w)| format!("{} x {w}", k.counts))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(o, "| policy | harm | vs ref. |\n|---|---|---|");
+    for p in s {
+        let (h, d) = (p.harm, p.harm_vs_reference);
+        let diff = if p.policy == refname { "ref.".to_string() } else { format!("{:+.0} [{:+.0}, {:+.0}]", d.mean, d.lo, d.hi) };
+        let _ = writeln!(o, "| {} | {:.0} [{:.0}, {:.0}] | {diff} |", p.policy, h.mean, h.lo, h.hi);
+    }
     let lowest =
         s.iter().min_by(|a, b| a.risks[0].p.total_cmp(&b.risks[0].p)).map(|p| p.policy.as_str()).unwrap_or("-");
     let highest =

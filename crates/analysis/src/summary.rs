@@ -92,6 +92,11 @@ pub struct PolicySummary {
     pub sanctions_end: f64,
     /// Mean cumulative escalation score.
     pub escalation_score: f64,
+    /// Mean harm-weighted outcome (expected deaths per run, by the experiment's weights) with
+    /// its 95% interval.
+    pub harm: Difference,
+    /// Paired difference (this policy - reference) of the harm-weighted outcome.
+    pub harm_vs_reference: Difference,
 }
 
 /// Streams runs frames (whole parts, in run order) into per-policy sums; [`Accumulator::finish`]
@@ -108,6 +113,8 @@ pub struct Accumulator {
     dsum: Vec<[i64; 6]>,
     d2sum: Vec<[u64; 6]>,
     sums: Vec<[f64; 7]>,
+    /// Sum and sum of squares of the harm-weighted outcome, and of its paired difference.
+    harm: Vec<[f64; 4]>,
 }
 
 impl Accumulator {
@@ -124,6 +131,7 @@ impl Accumulator {
             dsum: vec![[0; 6]; np],
             d2sum: vec![[0; 6]; np],
             sums: vec![[0.0; 7]; np],
+            harm: vec![[0.0; 4]; np],
         }
     }
 
@@ -142,6 +150,7 @@ impl Accumulator {
             Ok(runs.column(name)?.cast(&DataType::Float64)?.f64()?.iter().map(|x| x.unwrap_or(f64::NAN)).collect())
         };
         let months = f64_col("months")?;
+        let harm = f64_col("harm")?;
         let vals = [
             f64_col("missile_tests")?,
             f64_col("nuclear_tests")?,
@@ -165,8 +174,13 @@ impl Accumulator {
             for (sum, v) in self.sums[p].iter_mut().zip(&vals).skip(1) {
                 *sum += v[i];
             }
+            self.harm[p][0] += harm[i];
+            self.harm[p][1] += harm[i] * harm[i];
             let j = i - p + self.reference;
             if !failed[j] {
+                let d = harm[i] - harm[j];
+                self.harm[p][2] += d;
+                self.harm[p][3] += d * d;
                 self.pairs[p] += 1;
                 for (k, v) in ind.iter().enumerate() {
                     let d = i64::from(u8::from(v[i])) - i64::from(u8::from(v[j]));
@@ -205,6 +219,8 @@ impl Accumulator {
                     trust_end: mean(4),
                     sanctions_end: mean(5),
                     escalation_score: mean(6),
+                    harm: mean_interval(n, self.harm[p][0], self.harm[p][1]),
+                    harm_vs_reference: mean_interval(self.pairs[p], self.harm[p][2], self.harm[p][3]),
                 }
             })
             .collect()
@@ -220,6 +236,18 @@ fn difference_from_sums(n: u64, sum: i64, sum2: u64) -> Difference {
     let mean = sum as f64 / nf;
     let var = ((sum2 as f64 - nf * mean * mean) / (nf - 1.0)).max(0.0);
     let se = (var / nf).sqrt();
+    Difference { n, mean, lo: mean - Z95 * se, hi: mean + Z95 * se }
+}
+
+/// Mean of `n` values with a normal-approximation 95% interval, from their sum and sum of
+/// squares.
+fn mean_interval(n: u64, sum: f64, sum2: f64) -> Difference {
+    if n < 2 {
+        return Difference { n, mean: if n == 1 { sum } else { f64::NAN }, lo: f64::NAN, hi: f64::NAN };
+    }
+    let nf = n as f64;
+    let mean = sum / nf;
+    let se = ((sum2 - nf * mean * mean) / (nf - 1.0)).max(0.0).sqrt() / nf.sqrt();
     Difference { n, mean, lo: mean - Z95 * se, hi: mean + Z95 * se }
 }
 
@@ -262,6 +290,15 @@ pub fn summary_frame(s: &[PolicySummary], reference: &str) -> PolarsResult<DataF
         ("escalation_score", |p| p.escalation_score),
     ] {
         cols.push(Column::new(format!("mean_{name}").into(), s.iter().map(|p| round(f(p))).collect::<Vec<_>>()));
+    }
+    for (name, f) in [
+        ("mean_harm", (|p: &PolicySummary| p.harm) as fn(&PolicySummary) -> Difference),
+        (&format!("diff_harm_vs_{reference}") as &str, |p| p.harm_vs_reference),
+    ] {
+        let stem = name.trim_end_matches(&format!("_vs_{reference}"));
+        cols.push(Column::new(name.into(), s.iter().map(|p| round(f(p).mean)).collect::<Vec<_>>()));
+        cols.push(Column::new(format!("{stem}_lo").into(), s.iter().map(|p| round(f(p).lo)).collect::<Vec<_>>()));
+        cols.push(Column::new(format!("{stem}_hi").into(), s.iter().map(|p| round(f(p).hi)).collect::<Vec<_>>()));
     }
     DataFrame::new(s.len(), cols)
 }

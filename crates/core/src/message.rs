@@ -107,6 +107,8 @@ pub enum Draft {
     SanctionsAfterNuclearTest,
     /// Sanctions snap back after a detected violation of a deal.
     SanctionsAfterViolation,
+    /// New sanctions after an onward transfer is attributed to the DPRK.
+    SanctionsAfterTransfer,
     /// Partial relief for verified steps.
     Relief,
 }
@@ -115,6 +117,28 @@ impl Draft {
     /// Whether the draft adds sanctions (rather than removing them).
     pub fn is_sanctions(self) -> bool {
         !matches!(self, Draft::Relief)
+    }
+
+    /// Severity of the trigger, for merging triggers into one pending draft (higher wins).
+    pub fn severity(self) -> u8 {
+        match self {
+            Draft::Relief => 0,
+            Draft::SanctionsAfterMissile => 1,
+            Draft::SanctionsAfterViolation => 2,
+            Draft::SanctionsAfterNuclearTest => 3,
+            Draft::SanctionsAfterTransfer => 4,
+        }
+    }
+
+    /// Snake-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Draft::SanctionsAfterMissile => "sanctions_after_missile",
+            Draft::SanctionsAfterNuclearTest => "sanctions_after_nuclear_test",
+            Draft::SanctionsAfterViolation => "sanctions_after_violation",
+            Draft::SanctionsAfterTransfer => "sanctions_after_transfer",
+            Draft::Relief => "relief",
+        }
     }
 }
 
@@ -133,13 +157,14 @@ pub enum Collapse {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub enum Msg {
     // ---- United States ----
-    /// Offer of talks on these terms.
+    /// Offer of talks on these terms (the precondition eased after a crisis).
     TalksOffer(Terms),
     /// Joint US-ROK exercise.
     ExerciseHeld,
     /// Public threat.
     Threat,
-    /// Draft of new sanctions put to the UNSC.
+    /// Draft of new sanctions put to the UNSC (the snap-back after a violation; the Council
+    /// tables drafts after provocations itself, on the US's public instruction).
     ProposeSanctions(Draft),
     /// Draft of sanctions relief put to the UNSC.
     ProposeRelief {
@@ -161,7 +186,13 @@ pub enum Msg {
     Ceasefire,
     /// The policy changed after an election.
     PolicyChanged,
+    /// A shipment of DPRK material seized at sea or in the air.
+    Interdiction,
+    /// A delivered onward transfer attributed to the DPRK.
+    TransferAttributed,
     // ---- DPRK ----
+    /// A request for talks (the DPRK seeking relief under stress).
+    TalksRequest,
     /// Talks accepted.
     TalksAccepted,
     /// Talks refused.
@@ -195,6 +226,10 @@ pub enum Msg {
     },
     /// Nuclear test.
     NuclearTest,
+    /// A self-declared moratorium on nuclear and long-range tests.
+    MoratoriumDeclared,
+    /// The end of a self-declared moratorium.
+    MoratoriumEnded,
     /// Deadly armed incident.
     DeadlyIncident,
     /// Military retaliation (limited strikes).
@@ -207,19 +242,17 @@ pub enum Msg {
     NuclearAccident,
     /// Fissile material sold to a foreign actor (private: only the run's record sees it).
     MaterialTransferred,
+    /// A shipment of sold material in transit (`delivered: false`) or delivered and not yet
+    /// attributed (`delivered: true`): what US intelligence may find this month.
+    Shipment {
+        /// Whether the buyer already holds it.
+        delivered: bool,
+    },
+    /// Sold material reached its buyer (private: only the run's record sees it).
+    TransferDelivered,
     // ---- ROK ----
     /// Inter-Korean engagement (talks, projects, aid).
     InterKoreanEngagement,
-    // ---- China ----
-    /// China's vote (with Russia's) on a draft.
-    Vote {
-        /// What the draft does.
-        kind: Draft,
-        /// Month the draft was proposed (identifies it).
-        proposed: u32,
-        /// Yes or veto.
-        yes: bool,
-    },
     // ---- UNSC ----
     /// A resolution adopted; the new sanctions level.
     ResolutionAdopted {
@@ -227,6 +260,8 @@ pub enum Msg {
         kind: Draft,
         /// Sanctions level after it.
         sanctions: f64,
+        /// How far it moved the sanctions level (>= 0).
+        step: f64,
     },
     /// A draft vetoed or short of nine votes.
     ResolutionFailed {
@@ -247,10 +282,10 @@ impl Msg {
     /// The rung on the escalation ladder this action reaches.
     pub fn rung(&self) -> Rung {
         match self {
-            Msg::ExerciseHeld | Msg::Threat => Rung::Posturing,
+            Msg::ExerciseHeld | Msg::Threat | Msg::Interdiction => Rung::Posturing,
             Msg::MissileTest { long_range: false, .. } => Rung::MissileTest,
             Msg::MissileTest { long_range: true, .. } => Rung::LongRangeLaunch,
-            Msg::NuclearTest => Rung::NuclearTest,
+            Msg::NuclearTest | Msg::NuclearAccident | Msg::TransferAttributed => Rung::NuclearTest,
             Msg::DeadlyIncident => Rung::DeadlyIncident,
             Msg::Strike | Msg::Retaliation => Rung::LimitedStrikes,
             Msg::WarBegins => Rung::War,
@@ -263,18 +298,22 @@ impl Msg {
     /// Category in the scoring of Rivera et al. (2024).
     pub fn category(&self) -> Category {
         match self {
+            // Inspectors come and go with a deal, whose start or end scores the event once.
             Msg::TalksAccepted
             | Msg::DealAgreed(_)
-            | Msg::InspectorsInvited { .. }
+            | Msg::MoratoriumDeclared
             | Msg::InterKoreanEngagement
             | Msg::Ceasefire => Category::DeEscalation,
             Msg::ResolutionAdopted { kind: Draft::Relief, .. } => Category::DeEscalation,
             Msg::ExerciseHeld | Msg::Threat => Category::Posturing,
             Msg::MissileTest { .. }
             | Msg::NuclearTest
-            | Msg::InspectorsExpelled
             | Msg::DealEndedByUs(_)
             | Msg::DealEndedByDprk(_)
+            | Msg::MoratoriumEnded
+            | Msg::NuclearAccident
+            | Msg::TransferAttributed
+            | Msg::Interdiction
             | Msg::NuclearAlert => Category::NonViolent,
             Msg::ResolutionAdopted { .. } => Category::NonViolent,
             Msg::DeadlyIncident | Msg::Strike | Msg::Retaliation | Msg::WarBegins => Category::Violent,

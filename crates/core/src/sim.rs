@@ -54,6 +54,18 @@ pub enum EventKind {
     /// The US ends the deal in force without going to the Security Council (e.g. the 2002
     /// enrichment dispute: fuel oil cut off in November 2002, no resolution followed).
     UsEndsDeal,
+    /// The DPRK declares (`true`) or lifts (`false`) a testing moratorium (e.g. 1999, 2018).
+    Moratorium(bool),
+    /// China and Russia take a new stance at the Council (multiplies veto probabilities).
+    VetoStance(f64),
+    /// The DPRK's fissile production capacities change (kg Pu-equivalent a month): the
+    /// recorded path of the Yongbyon reactor and of enrichment.
+    Capacity {
+        /// Plutonium production capacity, kg a month.
+        plutonium: f64,
+        /// Enrichment capacity, kg Pu-equivalent a month.
+        enrichment: f64,
+    },
 }
 
 /// How a run ended.
@@ -98,8 +110,26 @@ pub struct RunOutcome {
     pub fissile_kg_end: f64,
     /// Month of the first nuclear accident.
     pub accident_month: Option<u32>,
-    /// Month of the first onward transfer of material.
+    /// Month of the first onward sale of material.
     pub transfer_month: Option<u32>,
+    /// Deadly armed incidents (including clashes over an interdiction).
+    pub incidents: u32,
+    /// Wars begun.
+    pub wars: u32,
+    /// Nuclear accidents.
+    pub accidents: u32,
+    /// Onward sales of material (shipments sent).
+    pub transfers: u32,
+    /// Shipments that reached their buyer.
+    pub transfers_delivered: u32,
+    /// Shipments seized in transit.
+    pub interdictions: u32,
+    /// Talks begun (offers accepted).
+    pub talks: u32,
+    /// Self-declared moratoria.
+    pub moratoria: u32,
+    /// Nuclear design maturity at the end.
+    pub design_end: f64,
     /// US-ROK alliance cohesion at the end.
     pub cohesion_end: f64,
     /// DPRK trust in the US at the end.
@@ -184,10 +214,17 @@ pub fn run_in_order(spec: &RunSpec, seed: u64, order: [ActorId; 6], obs: &mut im
     Simulation::new(spec, seed, order).run(obs)
 }
 
-/// The random stream of one actor in one run: named algorithm (Xoshiro256++), seeded from the
-/// run's seed and the actor's identity, never from the clock or the thread.
-pub fn actor_rng(seed: u64, actor: ActorId) -> SimRng {
-    SimRng::seed_from_u64(splitmix64(seed ^ splitmix64(actor as u64 + 1)))
+/// The random stream of one actor in one month of a run: a named algorithm (SplitMix64),
+/// seeded from the run's seed, the actor's identity and the month, never from the clock or the
+/// thread.
+///
+/// A fresh stream every month synchronises common random numbers: two runs on the same seed
+/// that differ in one month (another policy, an accident that happened in one and not the
+/// other) draw the same numbers again from the next month on, so paired comparisons differ
+/// only through the state, not through shifted random streams.
+pub fn actor_rng(seed: u64, actor: ActorId, month: u32) -> SimRng {
+    let key = ((actor as u64 + 1) << 32) | u64::from(month);
+    SimRng::seed_from_u64(splitmix64(seed ^ splitmix64(key)))
 }
 
 /// SplitMix64 finaliser: a bijective mix of 64 bits.
@@ -198,6 +235,31 @@ pub fn splitmix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The public world at the start of a run (month 0's snapshot before anyone acts): calm, no
+/// alert, no crisis, every actor at the initial state the parameters give.
+pub fn initial_world(spec: &RunSpec) -> World {
+    let p = spec.params;
+    let us = Us::new(spec.policy.clone(), None);
+    world_of(&us, &Dprk::new(p), &Rok::new(p), &China::new(p), &Unsc::new(p), &Iaea::default())
+}
+
+fn world_of(us: &Us, dprk: &Dprk, rok: &Rok, china: &China, unsc: &Unsc, iaea: &Iaea) -> World {
+    World {
+        month: 0,
+        rung: Rung::Calm,
+        tension: Rung::Calm,
+        alert: 0.0,
+        at_war: false,
+        crisis: 0.0,
+        us: us.public(),
+        dprk: dprk.public(),
+        rok: rok.public(),
+        china: china.public(),
+        unsc: unsc.public(),
+        iaea: iaea.public(),
+    }
+}
+
 struct Simulation<'a> {
     spec: &'a RunSpec<'a>,
     us: Us,
@@ -206,7 +268,7 @@ struct Simulation<'a> {
     china: China,
     unsc: Unsc,
     iaea: Iaea,
-    rngs: [SimRng; 6],
+    seed: u64,
     order: [ActorId; 6],
     world: World,
     inbox: Vec<Envelope>,
@@ -219,19 +281,7 @@ impl<'a> Simulation<'a> {
         let p = spec.params;
         let us = Us::new(spec.policy.clone(), spec.election_target.cloned());
         let (dprk, rok, china, unsc, iaea) = (Dprk::new(p), Rok::new(p), China::new(p), Unsc::new(p), Iaea::default());
-        let world = World {
-            month: 0,
-            rung: Rung::Calm,
-            tension: Rung::Calm,
-            alert: 0.0,
-            at_war: false,
-            us: us.public(),
-            dprk: dprk.public(),
-            rok: rok.public(),
-            china: china.public(),
-            unsc: unsc.public(),
-            iaea: iaea.public(),
-        };
+        let world = world_of(&us, &dprk, &rok, &china, &unsc, &iaea);
         let out = RunOutcome {
             status: Status::Completed,
             months: 0,
@@ -244,6 +294,15 @@ impl<'a> Simulation<'a> {
             fissile_kg_end: dprk.fissile_kg,
             accident_month: None,
             transfer_month: None,
+            incidents: 0,
+            wars: 0,
+            accidents: 0,
+            transfers: 0,
+            transfers_delivered: 0,
+            interdictions: 0,
+            talks: 0,
+            moratoria: 0,
+            design_end: dprk.design,
             cohesion_end: rok.cohesion,
             trust_end: dprk.trust,
             sanctions_end: unsc.sanctions,
@@ -262,7 +321,7 @@ impl<'a> Simulation<'a> {
             china,
             unsc,
             iaea,
-            rngs: ActorId::ALL.map(|a| actor_rng(seed, a)),
+            seed,
             order,
             world,
             inbox: Vec::with_capacity(32),
@@ -303,7 +362,7 @@ impl<'a> Simulation<'a> {
         for id in self.order {
             let cx = Ctx::new(month, &self.world, self.spec.params, id, &self.inbox);
             let mut out = Outbox::new(id, &mut self.outbox);
-            let rng = &mut self.rngs[id as usize];
+            let rng = &mut actor_rng(self.seed, id, month);
             match id {
                 ActorId::Us => self.us.step(&cx, rng, &mut out),
                 ActorId::Dprk => self.dprk.step(&cx, rng, &mut out),
@@ -328,6 +387,11 @@ impl<'a> Simulation<'a> {
                 self.dprk.impose_deal(terms, &mut Outbox::new(ActorId::Dprk, &mut self.outbox));
             }
             EventKind::UsEndsDeal => self.us.drop_deal(&mut Outbox::new(ActorId::Us, &mut self.outbox)),
+            EventKind::Moratorium(on) => {
+                self.dprk.impose_moratorium(*on, &mut Outbox::new(ActorId::Dprk, &mut self.outbox))
+            }
+            EventKind::VetoStance(x) => self.china.set_stance(*x),
+            EventKind::Capacity { plutonium, enrichment } => self.dprk.set_capacity(*plutonium, *enrichment),
         }
     }
 
@@ -337,13 +401,18 @@ impl<'a> Simulation<'a> {
         w.month = month;
         w.tension = rung.max(Rung::from_index((w.tension as u8).saturating_sub(1)));
         w.rung = rung;
-        w.alert = (w.alert * self.spec.params[P::AlertDecay]).max(rung as u8 as f64 / 9.0);
+        let p = self.spec.params;
+        w.alert = (w.alert * p[P::AlertDecay]).max(rung as u8 as f64 / Rung::NuclearUse as u8 as f64);
+        // A long-range launch or anything worse (a nuclear test, an accident, an attributed
+        // transfer, violence) is a crisis that diplomacy remembers.
+        let crisis = if rung >= Rung::LongRangeLaunch { 1.0 } else { 0.0 };
+        w.crisis = (w.crisis * p[P::CrisisMemory]).max(crisis);
         for e in &self.outbox {
             match e.msg {
                 Msg::WarBegins => w.at_war = true,
                 Msg::Ceasefire => w.at_war = false,
                 // An accident puts forces on alert while its cause is unclear.
-                Msg::NuclearAccident => w.alert = w.alert.max(0.5),
+                Msg::NuclearAccident => w.alert = w.alert.max(p[P::AccidentAlert]),
                 _ => {}
             }
         }
@@ -370,10 +439,18 @@ impl<'a> Simulation<'a> {
                 Msg::NuclearTest => nuclear += 1,
                 Msg::NuclearAccident => {
                     o.accident_month.get_or_insert(month);
+                    o.accidents += 1;
                 }
                 Msg::MaterialTransferred => {
                     o.transfer_month.get_or_insert(month);
+                    o.transfers += 1;
                 }
+                Msg::TransferDelivered => o.transfers_delivered += 1,
+                Msg::Interdiction => o.interdictions += 1,
+                Msg::DeadlyIncident => o.incidents += 1,
+                Msg::WarBegins => o.wars += 1,
+                Msg::TalksAccepted => o.talks += 1,
+                Msg::MoratoriumDeclared => o.moratoria += 1,
                 Msg::DealAgreed(_) => o.deals += 1,
                 Msg::Strike => o.strikes += 1,
                 Msg::PolicyChanged => o.policy_switches += 1,
@@ -399,6 +476,7 @@ impl<'a> Simulation<'a> {
         o.cohesion_end = self.rok.cohesion;
         o.trust_end = self.dprk.trust;
         o.sanctions_end = self.unsc.sanctions;
+        o.design_end = self.dprk.design;
         self.out
     }
 }

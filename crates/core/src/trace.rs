@@ -74,10 +74,10 @@ pub fn describe(m: &Msg) -> String {
         Msg::MissileTest { count, long_range } => {
             format!("launches {count} missile(s){}", if *long_range { ", one long-range" } else { "" })
         }
-        Msg::Vote { kind, yes, .. } => {
-            format!("votes {} on {}", if *yes { "yes" } else { "no (veto)" }, draft_name(*kind))
+        Msg::Shipment { delivered } => {
+            format!("material {}", if *delivered { "delivered, not yet attributed" } else { "in transit" })
         }
-        Msg::ResolutionAdopted { kind, sanctions } => {
+        Msg::ResolutionAdopted { kind, sanctions, .. } => {
             format!("adopts {} (sanctions now {sanctions:.2})", draft_name(*kind))
         }
         Msg::ResolutionFailed { kind } => format!("fails to adopt {}", draft_name(*kind)),
@@ -93,6 +93,7 @@ fn draft_name(d: Draft) -> &'static str {
         Draft::SanctionsAfterMissile => "sanctions after a missile launch",
         Draft::SanctionsAfterNuclearTest => "sanctions after a nuclear test",
         Draft::SanctionsAfterViolation => "snap-back sanctions after a violation",
+        Draft::SanctionsAfterTransfer => "sanctions after an attributed transfer",
         Draft::Relief => "sanctions relief",
     }
 }

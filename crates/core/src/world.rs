@@ -17,6 +17,9 @@ pub struct World {
     pub alert: f64,
     /// Whether a major war is under way.
     pub at_war: bool,
+    /// Political crisis level, 0..1: 1 in a month with a long-range launch or worse, an
+    /// accident or a detected transfer; decays by `crisis_memory` a month. Diplomacy reads it.
+    pub crisis: f64,
     /// US public posture.
     pub us: UsPublic,
     /// DPRK public facts.
@@ -38,6 +41,11 @@ pub struct UsPublic {
     pub policy_index: u8,
     /// Hard-line-ness of the policy in force, 0..1.
     pub hardness: f64,
+    /// The policy's willingness to use force (its `force` lever): the US resolve others see.
+    pub force: f64,
+    /// The policy's standing instruction to table sanctions after a provocation (its
+    /// `sanction_push` lever), which the Council acts on.
+    pub sanction_push: f64,
 }
 
 /// What everyone can see of DPRK (estimates that open sources publish).
@@ -51,6 +59,8 @@ pub struct DprkPublic {
     pub in_talks: bool,
     /// The deal in force, if any.
     pub deal: Option<Terms>,
+    /// Whether a self-declared testing moratorium is in force.
+    pub moratorium: bool,
 }
 
 /// What everyone can see of the ROK.
@@ -67,6 +77,8 @@ pub struct RokPublic {
 pub struct ChinaPublic {
     /// Sanctions enforcement, 0..1 (1 - leakage).
     pub enforcement: f64,
+    /// China's and Russia's protectiveness at the Council (multiplies veto probabilities).
+    pub stance: f64,
 }
 
 /// What everyone can see of the UNSC.

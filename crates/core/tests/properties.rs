@@ -48,6 +48,7 @@ impl Observer for Bounds {
             ("stress", log.stress),
             ("threat", log.threat),
             ("hardness", w.us.hardness),
+            ("crisis", w.crisis),
         ];
         for (name, x) in unit {
             if !(0.0..=1.0).contains(&x) {

@@ -5,8 +5,8 @@
 
 use brink_core::{run, Params, Policy, RunSpec, MODEL_VERSION};
 
-const PINNED_VERSION: &str = "brink-model-0.1.0-m3";
-const PINNED_FINGERPRINT: u64 = 0xc26f9a2eaa0f27ad;
+const PINNED_VERSION: &str = "brink-model-0.1.0-m4";
+const PINNED_FINGERPRINT: u64 = 0xb86b05106fd15cf2;
 
 /// FNV-1a over the debug form of 50 runs of every built-in policy.
 fn fingerprint() -> u64 {

@@ -1,32 +1,49 @@
-//! Calibrates with N draws and prints the posterior ranges and the back-test's era rates:
-//! `cargo run --release -p brink-sweep --example calibrate -- 20000 200`.
+//! Calibrates by ABC-SMC and prints the generations, the posterior against the prior and the
+//! posterior predictive checks: `cargo run --release -p brink-sweep --example calibrate --
+//! [particles] [initial] [generations] [out.csv]` (defaults: the spec of `brink calibrate`).
 use brink_core::Params;
-use brink_sweep::calibrate::{backtest, calibrate, AbcSpec, STATS};
-use brink_sweep::Record;
+use brink_sweep::calibrate::{backtest, calibrate, SmcSpec, PRIORS};
+use brink_sweep::{Record, Replay};
 
 fn main() {
-    let a: Vec<u32> = std::env::args().skip(1).map(|s| s.parse().expect("a number")).collect();
-    let spec = AbcSpec {
-        draws: *a.first().unwrap_or(&20_000),
-        accept: *a.get(1).unwrap_or(&200),
-        reps: *a.get(2).unwrap_or(&4),
-        ..AbcSpec::default()
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let out = args.iter().find(|a| a.ends_with(".csv")).cloned();
+    let a: Vec<u32> = args.iter().filter(|a| !a.ends_with(".csv")).map(|s| s.parse().expect("a number")).collect();
+    let d = SmcSpec::default();
+    let spec = SmcSpec {
+        particles: *a.first().unwrap_or(&d.particles),
+        initial: *a.get(1).unwrap_or(&d.initial),
+        generations: *a.get(2).unwrap_or(&d.generations),
+        ..d
     };
     let r = Record::embedded();
+    let rp = Replay::from_record(&r);
     let t = std::time::Instant::now();
-    let cal = calibrate(&r, &spec, &Params::default());
-    println!("calibration {} in {:.1} s", cal.hash, t.elapsed().as_secs_f64());
-    for (k, s) in STATS.iter().enumerate() {
-        println!("{s:40} observed {:8.3} scale {:8.3}", cal.observed[k], cal.scale[k]);
+    let cal = calibrate(&r, &rp, &spec, &Params::default());
+    println!("calibration {} in {:.1} s, {} replays", cal.hash, t.elapsed().as_secs_f64(), cal.replays);
+    for (i, g) in cal.generations.iter().enumerate() {
+        println!("  generation {i}: tolerance {:.3}, {} proposals, {} accepted", g.epsilon, g.proposals, g.accepted);
     }
-    for (p, q) in cal.posterior.ranges() {
-        println!("{:24} {:?}", p.name(), q.map(|x| (x * 1000.0).round() / 1000.0));
+    if let Some(path) = out {
+        std::fs::write(&path, cal.posterior.to_csv()).expect("write the posterior");
+        println!("wrote {path}");
     }
-    let bt = backtest(&r, &cal.posterior, 4, 1, &Params::default());
-    for (name, obs, q) in &bt.stats {
-        println!("{name:40} obs {obs:8.3} sim 5-50-95% {:8.3} {:8.3} {:8.3}", q[0], q[2], q[4]);
+    println!("{:24} {:>9} {:>9} {:>9}  {:>6}  prior", "parameter", "5%", "median", "95%", "width");
+    for ((p, q), prior) in cal.posterior.ranges().into_iter().zip(PRIORS) {
+        let w = (q[3] - q[1]) / (prior.high - prior.low);
+        println!("{:24} {:>9.4} {:>9.4} {:>9.4}  {:>6.2}  [{}, {}]", p.name(), q[1], q[2], q[3], w, prior.low, prior.high);
     }
-    for (y, (o, q)) in bt.years.iter().zip(bt.observed.iter().zip(&bt.simulated)) {
-        println!("{y} obs {o:3} sim {:?}", q);
+    let bt = backtest(&r, &rp, &cal.posterior, 4, 1, &Params::default());
+    for c in &bt.checks {
+        let s = &c.simulated;
+        println!(
+            "{:40} obs {:8.2} sim 5-50-95% {:8.2} {:8.2} {:8.2} {}",
+            c.stat.name,
+            c.stat.observed,
+            s[0],
+            s[2],
+            s[4],
+            if c.inside_90() { "" } else { "OUTSIDE" }
+        );
     }
 }

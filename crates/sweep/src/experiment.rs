@@ -5,6 +5,7 @@
 //! what would be valid; misspelled keys get the nearest valid key.
 
 use crate::calibrate::{Posterior, EMBEDDED_NAME};
+use crate::harm::{self, Harm};
 use brink_core::{Lever, Param, Params, Policy, MODEL_VERSION};
 use std::fmt;
 use std::ops::Range;
@@ -97,6 +98,8 @@ pub struct Experiment {
     pub posterior_params: Vec<Param>,
     /// Parameters fixed under [model] in some layer.
     pub fixed: Vec<Param>,
+    /// Weights of the harm-weighted outcome (`[harm]`).
+    pub harm: Harm,
 }
 
 /// One problem in an experiment file.
@@ -249,6 +252,10 @@ impl Experiment {
         for u in &self.uncertain {
             s.push_str(&format!("{} = {{ low = {:?}, high = {:?} }}\n", u.param.name(), u.low, u.high));
         }
+        s.push_str("\n[harm]\n");
+        for (k, w) in harm::KINDS.iter().zip(self.harm.weights) {
+            s.push_str(&format!("{} = {:?}\n", k.name, w));
+        }
         let mut all: Vec<&Policy> = self.policies.iter().collect();
         if let Some(t) = &self.election_target {
             if !all.iter().any(|p| p.name() == t.name()) {
@@ -286,7 +293,8 @@ struct Checker<'a> {
 
 type Table<'i> = DeTable<'i>;
 
-const TOP_KEYS: &[&str] = &["experiment", "design", "election", "model", "uncertain", "policies", "posterior"];
+const TOP_KEYS: &[&str] =
+    &["experiment", "design", "election", "model", "uncertain", "policies", "posterior", "harm"];
 const POSTERIOR_KEYS: &[&str] = &["file", "blake3", "params"];
 const EXPERIMENT_KEYS: &[&str] =
     &["name", "description", "horizon_months", "replications", "seed", "policies", "reference_policy"];
@@ -470,6 +478,7 @@ impl<'a> Checker<'a> {
         }
         self.design_span = self.design(root, exp);
         self.posterior(root, exp);
+        self.harm(root, exp);
         // "fixed" in a layer without its own [uncertain] drops the inherited list.
         if exp.method == Method::Fixed && root.get("uncertain").is_none() {
             exp.uncertain.clear();
@@ -512,6 +521,22 @@ impl<'a> Checker<'a> {
                 "election.switch_to",
                 "election_switch > 0 needs [election] switch_to = \"<policy>\"".into(),
             );
+        }
+    }
+
+    /// [harm]: weights of the harm-weighted outcome (expected deaths per event, >= 0).
+    fn harm(&mut self, root: &Table, exp: &mut Experiment) {
+        let Some(t) = self.table(root, "harm", "harm") else { return };
+        let names: Vec<&str> = harm::KINDS.iter().map(|k| k.name).collect();
+        self.unknown_keys(t, "harm", &names);
+        for (k, v) in t.iter() {
+            let field = format!("harm.{}", k.get_ref());
+            let Some(i) = Harm::index(k.get_ref()) else { continue };
+            match self.number_in(v, &field, Some((0.0, 1e12))) {
+                Some(x) if (0.0..=1e12).contains(&x) => exp.harm.weights[i] = x + 0.0,
+                Some(x) => self.problem(v.span(), &field, format!("{x} is outside [0, 1e12]: a weight is expected deaths per event")),
+                None => {}
+            }
         }
     }
 
@@ -897,6 +922,36 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// A policy file: TOML holding one `[policies.NAME]` table, written as in an experiment (a
+/// `base` policy and lever overrides, or every lever). The historical record names such files
+/// for eras that no built-in policy stands for.
+pub fn policy_file(text: &str, file: &str) -> Result<Policy, ConfigError> {
+    let mut cx = Checker::new(file, text);
+    let mut found = None;
+    match DeTable::parse(text) {
+        Err(e) => cx.problem(e.span().unwrap_or(0..0), "(syntax)", format!("invalid TOML: {}", e.message().trim())),
+        Ok(doc) => {
+            let root = doc.get_ref();
+            cx.unknown_keys(root, "", &["policies"]);
+            if let Some(t) = cx.table(root, "policies", "policies") {
+                let entries: Vec<_> = t.iter().collect();
+                if entries.len() != 1 {
+                    cx.problem(0..0, "policies", format!("a policy file defines exactly one [policies.NAME], not {}", entries.len()));
+                } else {
+                    let (k, v) = entries[0];
+                    found = cx.user_policy(k.get_ref(), v, &format!("policies.{}", k.get_ref()), &[]);
+                }
+            } else if cx.problems.is_empty() {
+                cx.problem(0..0, "policies", "no [policies.NAME] table".into());
+            }
+        }
+    }
+    match found {
+        Some(p) if cx.problems.is_empty() => Ok(p),
+        _ => Err(ConfigError { problems: cx.problems }),
+    }
+}
+
 /// Largest posterior file read (a calibration of a million accepted draws is about 200 MB).
 const MAX_POSTERIOR_BYTES: u64 = 256 << 20;
 
@@ -937,6 +992,7 @@ fn base_experiment() -> Experiment {
         posterior: None,
         posterior_params: Vec::new(),
         fixed: Vec::new(),
+        harm: Harm::default(),
     }
 }
 

@@ -15,14 +15,17 @@
 #![deny(missing_docs)]
 
 pub mod calibrate;
+pub mod catalog;
 pub mod design;
 pub mod experiment;
+pub mod harm;
 pub mod history;
 pub mod manifest;
 pub mod runner;
 
-pub use calibrate::{AbcSpec, Backtest, Calibration, Posterior};
+pub use calibrate::{Backtest, Calibration, Posterior, SmcSpec};
 pub use design::{Design, SobolRole};
 pub use experiment::{ConfigError, Experiment, Method, Problem, Uncertain, DEFAULT_TOML};
+pub use harm::Harm;
 pub use history::{Record, RecordError, Replay, Ym};
 pub use runner::{MonthCell, Monthly, Part, Plan, RunRow, PART_GROUPS};

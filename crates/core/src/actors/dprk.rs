@@ -1,56 +1,75 @@
-use super::{chance, stochastic_round, unit, Ctx};
+use super::{chance, stochastic_round, trust_factor, unit, Ctx};
+use crate::draw::poisson;
 use crate::ladder::Rung;
 use crate::message::{ActorId, Collapse, Draft, Msg, Outbox, Terms, To};
-use crate::params::{Param as P, Params};
-use crate::world::DprkPublic;
+use crate::params::{Param as P, Params, REFERENCE};
+use crate::world::{DprkPublic, World};
 use crate::SimRng;
-use rand::Rng as _;
-use rand_distr::{Distribution, Poisson};
 
 /// North Korea: the programme, the regime's threat perception, economic stress and trust.
 #[derive(Clone, Debug)]
 pub struct Dprk {
     /// Assembled warheads.
     pub warheads: u32,
-    /// Unassembled fissile material, kg.
+    /// Unassembled fissile material, kg Pu-equivalent.
     pub fissile_kg: f64,
     /// Missile capability, 0..1.
     pub capability: f64,
+    /// Nuclear design maturity, 0..1.
+    pub design: f64,
     /// Regime threat perception, 0..1.
     pub threat: f64,
     /// Trust in US commitments, 0..1.
     pub trust: f64,
     /// Economic stress, 0..1.
     pub stress: f64,
+    /// Plutonium production capacity, kg a month.
+    pub plutonium: f64,
+    /// Enrichment capacity, kg Pu-equivalent a month.
+    pub enrichment: f64,
+    months_since_test: i32,
     talks: Option<Terms>,
     deal: Option<Terms>,
     cheating: bool,
     inspectors: bool,
+    campaign: bool,
+    moratorium: bool,
+    in_transit: bool,
+    unattributed: u32,
 }
 
-/// What DPRK heard last month that moves its threat perception.
+/// What the DPRK heard last month that moves its threat perception.
 #[derive(Default)]
 struct Heard {
-    exercises: u32,
-    threats: u32,
+    exercise: bool,
+    threat: bool,
     strike: bool,
     engagement: bool,
+    accident: bool,
 }
 
 impl Dprk {
-    /// DPRK at the initial state the parameters give.
+    /// The DPRK at the initial state the parameters give.
     pub fn new(p: &Params) -> Dprk {
         Dprk {
             warheads: p[P::InitialWarheads].round() as u32,
             fissile_kg: p[P::InitialFissileKg],
             capability: p[P::InitialCapability],
+            design: p[P::InitialDesign],
             threat: p[P::InitialThreat],
             trust: p[P::InitialTrust],
             stress: p[P::InitialStress],
+            plutonium: p[P::PlutoniumKgPerMonth],
+            enrichment: p[P::EnrichmentKgPerMonth],
+            months_since_test: p[P::InitialMonthsSinceTest].round() as i32,
             talks: None,
             deal: None,
             cheating: false,
             inspectors: false,
+            campaign: false,
+            moratorium: false,
+            in_transit: false,
+            unattributed: 0,
         }
     }
 
@@ -61,6 +80,7 @@ impl Dprk {
             capability: self.capability,
             in_talks: self.talks.is_some(),
             deal: self.deal,
+            moratorium: self.moratorium,
         }
     }
 
@@ -68,9 +88,11 @@ impl Dprk {
         let heard = self.read_inbox(cx, rng, out);
         self.update_economy(cx);
         self.update_threat(cx, &heard);
+        self.seek_talks(cx, rng, out);
         self.negotiate(cx, rng, out);
         self.keep_or_break_deal(cx, rng, out);
         self.programme(cx, rng);
+        self.declare_or_lift_moratorium(cx, rng, out);
         self.provoke(cx, rng, out);
         self.hazards(cx, rng, out);
     }
@@ -78,6 +100,24 @@ impl Dprk {
     /// Puts a deal on `t` in force now (an imposed event), inviting inspectors if it asks
     /// for verification; the US and the IAEA hear of it as of any deal.
     pub(crate) fn impose_deal(&mut self, t: Terms, out: &mut Outbox) {
+        self.agree(t, out);
+    }
+
+    /// Declares (or lifts) a testing moratorium now (an imposed event).
+    pub(crate) fn impose_moratorium(&mut self, on: bool, out: &mut Outbox) {
+        if on != self.moratorium {
+            self.moratorium = on;
+            out.send(To::ALL, if on { Msg::MoratoriumDeclared } else { Msg::MoratoriumEnded });
+        }
+    }
+
+    /// Sets the production capacities from now on (an imposed event: the recorded path).
+    pub(crate) fn set_capacity(&mut self, plutonium: f64, enrichment: f64) {
+        self.plutonium = plutonium.max(0.0);
+        self.enrichment = enrichment.max(0.0);
+    }
+
+    fn agree(&mut self, t: Terms, out: &mut Outbox) {
         self.talks = None;
         self.deal = Some(t);
         self.cheating = false;
@@ -94,48 +134,64 @@ impl Dprk {
         for (_, m) in cx.inbox() {
             match *m {
                 Msg::TalksOffer(t) if self.talks.is_none() && self.deal.is_none() => {
-                    let accept = p[P::TalksAcceptance] * (1.0 - 0.9 * t.precondition) * (0.5 + self.trust);
-                    if chance(rng, accept) {
+                    if chance(rng, talks_acceptance(p, &t, self.trust)) {
                         self.talks = Some(t);
                         out.send(To::two(ActorId::Us, ActorId::China), Msg::TalksAccepted);
                     } else {
                         out.send(To::one(ActorId::Us), Msg::TalksRefused);
                     }
                 }
-                Msg::ExerciseHeld => heard.exercises += 1,
-                Msg::Threat => heard.threats += 1,
+                Msg::ExerciseHeld => heard.exercise = true,
+                Msg::Threat => heard.threat = true,
+                Msg::Interdiction => {
+                    // The shipment is seized; the boarding is a hostile act, and may turn violent.
+                    self.in_transit = false;
+                    heard.threat = true;
+                    if chance(rng, p[P::InterdictionClash]) {
+                        out.send(To::ALL, Msg::DeadlyIncident);
+                    }
+                }
+                Msg::TransferAttributed => self.unattributed = self.unattributed.saturating_sub(1),
                 Msg::Strike => {
                     heard.strike = true;
-                    self.lose_trust(p, 2.0);
+                    self.trust = unit(self.trust - p[P::StrikeBetrayal]);
                     if chance(rng, p[P::Retaliation]) {
                         out.send(To::ALL, Msg::Retaliation);
                     }
                 }
                 Msg::InterKoreanEngagement => heard.engagement = true,
-                Msg::Inducement { amount } => {
-                    self.stress = unit(self.stress - amount);
-                    self.trust = unit(self.trust + p[P::TrustGain] * (amount * 10.0).min(1.0));
+                // Its own accident: the regime fears the US will exploit the chaos.
+                Msg::NuclearAccident => heard.accident = true,
+                Msg::Inducement { amount } => self.receive_value(p, amount),
+                Msg::ResolutionAdopted { kind: Draft::Relief, step, .. } => {
+                    self.trust = unit(self.trust + p[P::TrustGain]);
+                    self.receive_value(p, step);
                 }
-                Msg::ResolutionAdopted { kind: Draft::Relief, .. } => self.trust = unit(self.trust + p[P::TrustGain]),
                 // Relief promised for verified steps that never arrives is a broken commitment (H6).
-                Msg::ResolutionFailed { kind: Draft::Relief } => self.lose_trust(p, 1.0),
-                Msg::ResolutionAdopted { .. } if self.deal.is_some() => self.lose_trust(p, 1.0),
+                Msg::ResolutionFailed { kind: Draft::Relief } => self.lose_trust(p),
+                Msg::ResolutionAdopted { .. } if self.deal.is_some() => self.lose_trust(p),
                 Msg::DealEndedByUs(_) => {
                     self.deal = None;
                     self.cheating = false;
-                    self.lose_trust(p, 1.0);
+                    self.lose_trust(p);
                     self.expel(out);
                 }
                 _ => {}
             }
         }
-        // Trust drifts toward a low baseline without fresh commitments.
-        self.trust += p[P::TrustDecay] * (0.1 - self.trust);
+        // Trust drifts toward its baseline every month.
+        self.trust += p[P::TrustDecay] * (p[P::TrustBaseline] - self.trust);
         heard
     }
 
-    fn lose_trust(&mut self, p: &Params, times: f64) {
-        self.trust = unit(self.trust - times * p[P::TrustLoss]);
+    /// Economic value received (bilateral inducements or easing, or UNSC relief whose economic
+    /// effect arrives through the lower sanctions level): it buys trust in proportion to its size.
+    fn receive_value(&mut self, p: &Params, amount: f64) {
+        self.trust = unit(self.trust + p[P::InducementTrust] * amount);
+    }
+
+    fn lose_trust(&mut self, p: &Params) {
+        self.trust = unit(self.trust - p[P::TrustLoss]);
     }
 
     fn expel(&mut self, out: &mut Outbox) {
@@ -148,27 +204,40 @@ impl Dprk {
     fn update_economy(&mut self, cx: &Ctx) {
         let p = cx.params;
         let w = cx.world;
-        let target = p[P::SanctionBite] * w.unsc.sanctions * (0.3 + 0.7 * w.china.enforcement);
+        let leak = p[P::UnenforcedBite];
+        let target = p[P::SanctionBite] * w.unsc.sanctions * (leak + (1.0 - leak) * w.china.enforcement);
         self.stress += p[P::StressAdjust] * (target - self.stress);
     }
 
+    /// Threat perception moves toward a target that US/ROK posture and sanctions raise (the
+    /// spiral channel, weighted by `spiral_weight`) and talks, a deal and engagement lower.
     fn update_threat(&mut self, cx: &Ctx, h: &Heard) {
         let p = cx.params;
         let w = cx.world;
-        // Security comes from the deliverable arsenal, as the US counts it.
-        let w_ = self.warheads as f64 * self.capability;
-        let comfort = p[P::DeterrenceComfort] * w_ / (w_ + p[P::DeterrenceHalf]);
-        let target = 0.35
-            + 0.25 * (h.exercises.min(1) as f64)
-            + 0.1 * (h.threats.min(2) as f64)
-            + 0.3 * w.unsc.sanctions * w.china.enforcement
-            - 0.15 * f64::from(u8::from(self.talks.is_some()))
-            - 0.25 * f64::from(u8::from(self.deal.is_some()))
-            - 0.1 * f64::from(u8::from(h.engagement))
-            - comfort;
+        let posture = p[P::ExerciseThreat] * f64::from(u8::from(h.exercise))
+            + p[P::RhetoricThreat] * f64::from(u8::from(h.threat))
+            + p[P::SanctionsThreat] * w.unsc.sanctions * w.china.enforcement;
+        let target = p[P::ThreatBase] + p[P::SpiralWeight] * posture
+            - p[P::TalksCalm] * f64::from(u8::from(self.talks.is_some()))
+            - p[P::DealCalm] * f64::from(u8::from(self.deal.is_some()))
+            - p[P::EngagementCalm] * f64::from(u8::from(h.engagement));
         self.threat += p[P::ThreatAdjust] * (unit(target) - self.threat);
+        if h.accident {
+            self.threat = unit(self.threat + p[P::AccidentThreat] * (1.0 - self.threat));
+        }
         if h.strike || w.at_war {
             self.threat = 1.0;
+        }
+    }
+
+    /// Under economic stress the regime seeks talks and relief (the sanctions-to-talks channel).
+    fn seek_talks(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
+        if self.talks.is_some() || self.deal.is_some() || cx.world.at_war {
+            return;
+        }
+        let p = cx.params;
+        if chance(rng, p[P::TalksSeeking] * p[P::StressToTalks] * self.stress) {
+            out.send(To::one(ActorId::Us), Msg::TalksRequest);
         }
     }
 
@@ -176,13 +245,7 @@ impl Dprk {
         let Some(t) = self.talks else { return };
         let p = cx.params;
         if chance(rng, deal_probability(p, &t, self.warheads, self.trust, self.stress)) {
-            self.talks = None;
-            self.deal = Some(t);
-            out.send(To::ALL, Msg::DealAgreed(t));
-            if t.verification > 0.0 {
-                self.inspectors = true;
-                out.send(To::ALL, Msg::InspectorsInvited { coverage: t.verification, safety: t.safety });
-            }
+            self.agree(t, out);
         } else if chance(rng, p[P::TalksBreakoff]) {
             self.talks = None;
             out.send(To::one(ActorId::Us), Msg::TalksEnded);
@@ -192,29 +255,34 @@ impl Dprk {
     fn keep_or_break_deal(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
         let Some(_) = self.deal else { return };
         let p = cx.params;
-        if self.trust < p[P::WalkoutTrust] || chance(rng, p[P::DealBreakdown]) {
-            let why = if self.trust < p[P::WalkoutTrust] { Collapse::DprkWalkout } else { Collapse::Breakdown };
+        let walkout = self.trust < p[P::WalkoutTrust];
+        if walkout || chance(rng, p[P::DealBreakdown]) {
+            let why = if walkout { Collapse::DprkWalkout } else { Collapse::Breakdown };
             self.deal = None;
             self.cheating = false;
             out.send(To::ALL, Msg::DealEndedByDprk(why));
             self.expel(out);
             return;
         }
-        if !self.cheating && chance(rng, p[P::CheatRate] * (1.0 - self.trust) * (0.5 + self.threat)) {
+        let cheat = p[P::CheatRate] * (1.0 - self.trust) * libm::exp(p[P::ThreatElasticity] * (self.threat - REFERENCE));
+        if !self.cheating && chance(rng, cheat) {
             self.cheating = true;
         }
         let to = if self.inspectors { To::two(ActorId::Us, ActorId::Iaea) } else { To::one(ActorId::Us) };
         out.send(to, Msg::SiteActivity { covert: self.cheating });
     }
 
+    /// Fissile production from the reactor and enrichment capacities; a deal freezes the
+    /// (monitored) reactor, and enrichment too unless the DPRK cheats; assembly; dismantlement
+    /// under a deal that demands it.
     fn programme(&mut self, cx: &Ctx, rng: &mut SimRng) {
         let p = cx.params;
-        let pace = match (self.deal, self.cheating) {
-            (None, _) => 1.0,
-            (Some(_), true) => p[P::CovertProduction],
-            (Some(_), false) => 0.0,
+        let (pace, produced) = match (self.deal, self.cheating) {
+            (None, _) => (1.0, self.plutonium + self.enrichment),
+            (Some(_), true) => (p[P::CovertProduction], p[P::CovertProduction] * self.enrichment),
+            (Some(_), false) => (0.0, 0.0),
         };
-        self.fissile_kg += pace * p[P::FissileKgPerMonth] * (1.0 - p[P::StressProductionDrag] * self.stress);
+        self.fissile_kg += produced * (1.0 - p[P::StressProductionDrag] * self.stress);
         // Whole warhead-worths of spare material (truncation is the floor for x >= 0).
         let spare = (self.fissile_kg / p[P::KgPerWarhead]).max(0.0) as u32;
         let built = stochastic_round(rng, p[P::AssemblyRate] * spare as f64 * pace).min(spare);
@@ -227,6 +295,28 @@ impl Dprk {
                 self.warheads -= gone;
             }
         }
+        self.months_since_test = self.months_since_test.saturating_add(1);
+    }
+
+    /// Self-declared moratoria outside deals: declared in talks or once the programme is proven
+    /// (1999, 2018), lifted as threat perception rises.
+    fn declare_or_lift_moratorium(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
+        let p = cx.params;
+        if cx.world.at_war {
+            return;
+        }
+        if self.moratorium {
+            if chance(rng, p[P::MoratoriumLapse] * self.threat) {
+                self.moratorium = false;
+                out.send(To::ALL, Msg::MoratoriumEnded);
+            }
+        } else {
+            let reason = if self.talks.is_some() { 1.0 } else { self.capability * self.design };
+            if chance(rng, p[P::MoratoriumDeclare] * reason) {
+                self.moratorium = true;
+                out.send(To::ALL, Msg::MoratoriumDeclared);
+            }
+        }
     }
 
     fn provoke(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
@@ -235,20 +325,47 @@ impl Dprk {
         if w.at_war {
             return self.wage_war(cx, rng, out);
         }
-        // One factor scales every test: threat perception, and restraint under a deal or talks.
-        let drive = libm::exp(p[P::ThreatElasticity] * (self.threat - 0.5)) * self.restraint(p);
-        let count = poisson(rng, p[P::MissileRate] * drive).min(20);
-        if count > 0 {
-            let long_range = chance(rng, 1.0 - libm::pow(1.0 - p[P::LongRangeShare], count as f64));
-            self.capability = unit(self.capability + p[P::CapabilityLearning] * count as f64);
-            out.send(To::ALL, Msg::MissileTest { count: count as u8, long_range });
+        let drive = libm::exp(provocation_drive(p, w, self.threat, self.stress, self.deliverable()));
+        // Missile development campaigns: more likely the further capability is from its goal.
+        if self.campaign {
+            self.campaign = !chance(rng, p[P::CampaignEnd]);
+        } else {
+            self.campaign = chance(rng, p[P::CampaignStart] * (1.0 - self.capability));
         }
-        if chance(rng, p[P::NuclearTestRate] * drive) {
+        let campaign = 1.0 + p[P::CampaignBoost] * f64::from(u8::from(self.campaign));
+        // Talks and deals hold back all testing, a declared moratorium nuclear and long-range
+        // tests only; in each case only the part not set by the development plan.
+        let restraint = self.restraint(p);
+        let declared = if self.moratorium { 1.0 - p[P::MoratoriumEffect] } else { 1.0 };
+        let count = poisson(rng, p[P::MissileRate] * drive * campaign * planned(p, restraint));
+        if count > 0 {
+            let share = p[P::LongRangeShare] * planned(p, declared);
+            let long_range = chance(rng, 1.0 - libm::pow(1.0 - unit(share), count as f64));
+            self.capability = unit(self.capability + p[P::CapabilityLearning] * count as f64);
+            out.send(To::ALL, Msg::MissileTest { count: u8::try_from(count).unwrap_or(u8::MAX), long_range });
+        }
+        let ready = self.months_since_test as f64 >= p[P::TestPrepMonths]
+            && (self.fissile_kg >= p[P::KgPerWarhead] || self.warheads > 0);
+        let unproven = 1.0 - p[P::ProvenRestraint] * self.design;
+        if ready && chance(rng, p[P::NuclearTestRate] * drive * planned(p, restraint * declared) * unproven) {
+            self.nuclear_test(p);
             out.send(To::ALL, Msg::NuclearTest);
         }
-        if chance(rng, p[P::IncidentRate] * 2.0 * self.threat) {
+        if chance(rng, p[P::IncidentRate] * drive) {
             out.send(To::ALL, Msg::DeadlyIncident);
         }
+    }
+
+    /// A test uses one device's material (a warhead if no loose material is left) and teaches
+    /// the designers.
+    fn nuclear_test(&mut self, p: &Params) {
+        if self.fissile_kg >= p[P::KgPerWarhead] {
+            self.fissile_kg -= p[P::KgPerWarhead];
+        } else {
+            self.warheads -= 1;
+        }
+        self.design = unit(self.design + p[P::DesignLearning]);
+        self.months_since_test = 0;
     }
 
     /// Multiplier on testing from a deal's moratorium or from talks under way.
@@ -260,6 +377,10 @@ impl Dprk {
         } else {
             1.0
         }
+    }
+
+    fn deliverable(&self) -> f64 {
+        self.warheads as f64 * self.capability
     }
 
     fn wage_war(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
@@ -279,21 +400,11 @@ impl Dprk {
         if chance(rng, accident_hazard(p, self.warheads, w.alert, w.iaea.safety)) {
             out.send(To::ALL, Msg::NuclearAccident);
         }
-        if chance(
-            rng,
-            transfer_hazard(
-                p,
-                self.fissile_kg + self.warheads as f64 * p[P::KgPerWarhead],
-                self.stress,
-                w.iaea.confidence,
-            ),
-        ) {
-            out.send(To::NOBODY, Msg::MaterialTransferred);
-        }
+        self.sell(cx, rng, out);
         // Misread intent (Schelling): a step up from the current crisis level that nobody chose.
         let misread = p[P::InadvertentRate]
             * w.alert
-            * (w.tension as u8 as f64 / 9.0)
+            * (w.tension as u8 as f64 / Rung::NuclearUse as u8 as f64)
             * (1.0 - p[P::MisreadTransparency] * w.iaea.confidence);
         if w.tension >= Rung::Posturing && chance(rng, misread) {
             let msg = match w.tension.up() {
@@ -307,37 +418,72 @@ impl Dprk {
             out.send(To::ALL, msg);
         }
     }
+
+    /// Onward sales (H5): a sale puts one warhead's worth of material in transit; a shipment
+    /// reaches its buyer with `transfer_delivery` a month; US intelligence sees what is in
+    /// transit or delivered and not yet attributed (and may interdict or attribute it).
+    fn sell(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
+        let p = cx.params;
+        if self.in_transit {
+            if chance(rng, p[P::TransferDelivery]) {
+                self.in_transit = false;
+                self.unattributed += 1;
+                out.send(To::NOBODY, Msg::TransferDelivered);
+            }
+        } else {
+            let stock = self.fissile_kg + self.warheads as f64 * p[P::KgPerWarhead];
+            if self.fissile_kg > 0.0
+                && chance(rng, transfer_hazard(p, stock, self.stress, cx.world.iaea.confidence))
+            {
+                self.fissile_kg -= self.fissile_kg.min(p[P::KgPerWarhead]);
+                self.in_transit = true;
+                out.send(To::NOBODY, Msg::MaterialTransferred);
+            }
+        }
+        if self.in_transit {
+            out.send(To::one(ActorId::Us), Msg::Shipment { delivered: false });
+        }
+        if self.unattributed > 0 {
+            out.send(To::one(ActorId::Us), Msg::Shipment { delivered: true });
+        }
+    }
 }
 
-/// A Poisson draw. For the small means of monthly launches (below 30) it inverts the CDF with
-/// one uniform draw; above, it uses rand_distr's sampler.
-fn poisson(rng: &mut SimRng, lambda: f64) -> u32 {
-    if lambda <= 0.0 || !lambda.is_finite() {
-        return 0;
-    }
-    if lambda < 30.0 {
-        let u: f64 = rng.random();
-        let mut term = libm::exp(-lambda);
-        let mut cdf = term;
-        let mut k = 0u32;
-        while u > cdf && k < 200 {
-            k += 1;
-            term *= lambda / k as f64;
-            cdf += term;
-        }
-        return k;
-    }
-    Poisson::new(lambda).map(|d| d.sample(rng) as u32).unwrap_or(0)
+/// A restraint `r` on testing as it acts: the share `plan_weight` of testing follows the
+/// development plan whatever talks, deals and moratoria; the rest is held back by `r`.
+fn planned(p: &Params, r: f64) -> f64 {
+    p[P::PlanWeight] + (1.0 - p[P::PlanWeight]) * r
+}
+
+/// The log of the multiplier on every provocation hazard (missile and nuclear tests, deadly
+/// incidents): threat perception (the spiral's outcome), the provoke-to-be-paid channel of
+/// economic stress, the deterrence channel of allied resolve (the US's willingness to use
+/// force or Seoul's hawkishness, as far as the alliance holds), and the signed arsenal effect
+/// (comforted < 0 < emboldened). 0 at threat 0.5, stress 0.5, no resolve, no arsenal.
+pub fn provocation_drive(p: &Params, w: &World, threat: f64, stress: f64, deliverable: f64) -> f64 {
+    let hawk = 1.0 - w.rok.engagement;
+    let resolve = w.rok.cohesion * (w.us.force + hawk - w.us.force * hawk);
+    let secure = deliverable.max(0.0) / (deliverable.max(0.0) + p[P::ArsenalHalf]);
+    p[P::ThreatElasticity] * (threat - REFERENCE) + p[P::StressToProvocation] * (stress - REFERENCE)
+        - p[P::DeterrenceWeight] * resolve
+        + p[P::ArsenalBoldness] * secure
+}
+
+/// Probability the DPRK accepts talks on terms `t` (whose precondition the US may have eased
+/// after a crisis).
+fn talks_acceptance(p: &Params, t: &Terms, trust: f64) -> f64 {
+    p[P::TalksAcceptance] * (1.0 - p[P::PreconditionBar] * t.precondition) * trust_factor(p, trust)
 }
 
 /// Monthly probability that talks on terms `t` close a deal (H1, H6, Powell 2006): falls with
 /// the disarmament demanded, the more steeply the larger the arsenal; rises with trust, with
-/// economic stress, and when China hosts.
+/// economic stress (weighted by `stress_to_talks`), and when China hosts.
 pub fn deal_probability(p: &Params, t: &Terms, warheads: u32, trust: f64, stress: f64) -> f64 {
     let attachment = 1.0 + warheads as f64 / p[P::AttachmentHalf];
     let acceptance = libm::exp(-p[P::CvidResistance] * t.demand * attachment);
     let mediation = 1.0 + p[P::ChinaMediation] * t.multilateral;
-    unit(p[P::DealRate] * (0.2 + 0.8 * trust) * acceptance * (0.5 + stress) * mediation)
+    let pressure = libm::exp(p[P::StressToTalks] * (stress - REFERENCE));
+    unit(p[P::DealRate] * trust_factor(p, trust) * acceptance * pressure * mediation)
 }
 
 /// Monthly nuclear-accident hazard (H5): per warhead, raised by the alert level, lowered by
@@ -351,9 +497,10 @@ pub fn accident_hazard(p: &Params, warheads: u32, alert: f64, safety: f64) -> f6
     )
 }
 
-/// Monthly onward-transfer hazard (H5): grows with the stock and with economic stress, falls
-/// with verification confidence (transparency).
+/// Monthly onward-sale hazard (H5): grows with the stock and with economic stress (the
+/// provoke-to-be-paid channel), falls with verification confidence (transparency).
 pub fn transfer_hazard(p: &Params, stock_kg: f64, stress: f64, confidence: f64) -> f64 {
-    let stock = stock_kg / (stock_kg + 25.0);
-    unit(p[P::TransferRate] * stock * stress * stress * (1.0 - p[P::TransparencyEffect] * confidence))
+    let stock = stock_kg.max(0.0) / (stock_kg.max(0.0) + p[P::TransferStockHalf]);
+    let need = libm::exp(p[P::StressToProvocation] * (stress - REFERENCE));
+    unit(p[P::TransferRate] * stock * need * (1.0 - p[P::TransparencyEffect] * confidence))
 }

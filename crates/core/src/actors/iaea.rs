@@ -46,7 +46,7 @@ impl Iaea {
             out.send(To::two(ActorId::Us, ActorId::Unsc), Msg::Report { confidence: self.confidence, violation });
         } else {
             self.confidence = unit(self.confidence * (1.0 - p[P::IaeaDecay]));
-            self.safety = unit(self.safety * (1.0 - p[P::IaeaDecay] / 3.0));
+            self.safety = unit(self.safety * (1.0 - p[P::SafetyDecay]));
         }
     }
 }

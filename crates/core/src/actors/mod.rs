@@ -10,15 +10,15 @@ mod unsc;
 mod us;
 
 pub use china::China;
-pub use dprk::{accident_hazard, deal_probability, transfer_hazard, Dprk};
+pub use dprk::{accident_hazard, deal_probability, provocation_drive, transfer_hazard, Dprk};
 pub use iaea::Iaea;
 pub use rok::policy_clash;
 pub use rok::Rok;
 pub use unsc::Unsc;
-pub use us::{strike_probability, Us, ELECTION_PERIOD};
+pub use us::{strike_probability, Us};
 
 use crate::message::{ActorId, Envelope, Msg};
-use crate::params::Params;
+use crate::params::{Param as P, Params, REFERENCE};
 use crate::world::World;
 use crate::SimRng;
 use rand::Rng as _;
@@ -53,10 +53,19 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// True with probability `p` (clamped to [0, 1]).
+/// True with probability `p`: one uniform draw `u` in [0, 1) and `u < p`, so a `p` above 1
+/// always fires and a `p` of 0 or below (or NaN) never does. Every call draws once, whatever
+/// `p`, so the stream stays aligned between runs that differ only in a probability.
 #[inline]
 pub(crate) fn chance(rng: &mut SimRng, p: f64) -> bool {
     rng.random::<f64>() < p
+}
+
+/// The trust factor of acceptance and deal odds: 1 at trust 0.5, changing by
+/// `trust_sensitivity` per unit of trust, never negative.
+#[inline]
+pub(crate) fn trust_factor(p: &Params, trust: f64) -> f64 {
+    (1.0 + p[P::TrustSensitivity] * (trust - REFERENCE)).max(0.0)
 }
 
 /// `x` rounded down or up at random so that its expectation is `x` (x >= 0).

@@ -5,7 +5,8 @@ use crate::params::{Param as P, Params};
 use crate::world::RokPublic;
 use crate::SimRng;
 
-/// South Korea: its engagement preference and the alliance's cohesion (H3).
+/// South Korea: its engagement preference, which elections can move, and the alliance's
+/// cohesion (H3).
 #[derive(Clone, Debug)]
 pub struct Rok {
     /// Seoul's preference for engagement, 0..1.
@@ -28,20 +29,41 @@ impl Rok {
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
         let p = cx.params;
         let w = cx.world;
-        let mut attacked = false;
+        self.election(cx, rng);
+        let (mut attacked, mut us_strike) = (false, false);
         for (_, m) in cx.inbox() {
-            attacked |= matches!(m, Msg::DeadlyIncident | Msg::Retaliation | Msg::WarBegins);
+            match m {
+                // Attacks on the South (or a war) rally the alliance.
+                Msg::DeadlyIncident | Msg::Retaliation | Msg::WarBegins => attacked = true,
+                // A US strike on the North is no attack on the South, but an engagement-minded
+                // Seoul resents force used over its objection.
+                Msg::Strike => us_strike = true,
+                _ => {}
+            }
         }
         // H3: cohesion erodes with the gap between Washington's hardness and Seoul's wish.
         let clash = policy_clash(w.us.hardness, self.engagement);
         self.cohesion =
             unit(self.cohesion - p[P::AllianceStrain] * clash + p[P::AllianceRecovery] * (1.0 - self.cohesion));
-        // An attack on the South rallies the alliance.
         if attacked {
-            self.cohesion = unit(self.cohesion + 0.1);
+            self.cohesion = unit(self.cohesion + p[P::RallyCohesion]);
         }
-        if !w.at_war && w.tension < Rung::DeadlyIncident && chance(rng, 0.1 * self.engagement) {
+        if us_strike {
+            self.cohesion = unit(self.cohesion - p[P::StrikeStrain] * self.engagement);
+        }
+        if !w.at_war && w.tension < Rung::DeadlyIncident && chance(rng, p[P::InterKoreanRate] * self.engagement) {
             out.send(To::one(ActorId::Dprk), Msg::InterKoreanEngagement);
+        }
+    }
+
+    /// A presidential election every `rok_election_period` months from `rok_first_election`:
+    /// with `rok_turnover` the other camp wins and Seoul's preference mirrors (1 - engagement).
+    fn election(&mut self, cx: &Ctx, rng: &mut SimRng) {
+        let p = cx.params;
+        let first = p[P::RokFirstElection].round() as u32;
+        let period = (p[P::RokElectionPeriod].round() as u32).max(1);
+        if cx.month >= first && (cx.month - first) % period == 0 && chance(rng, p[P::RokTurnover]) {
+            self.engagement = 1.0 - self.engagement;
         }
     }
 }

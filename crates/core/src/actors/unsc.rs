@@ -1,27 +1,38 @@
 use super::{chance, unit, Ctx};
 use crate::message::{Draft, Msg, Outbox, To};
 use crate::params::{Param as P, Params};
-use crate::world::UnscPublic;
+use crate::world::{UnscPublic, World};
 use crate::SimRng;
 
-/// The UN Security Council: the sanctions level and the drafts awaiting China's vote.
+/// Permanent members: the US, the UK, France, and China with Russia (UN Charter, Art. 23).
+const PERMANENT: usize = 5;
+/// Elected members (UN Charter, Art. 23).
+const ELECTED: usize = 10;
+/// Affirmative votes a substantive resolution needs (UN Charter, Art. 27).
+const VOTES_NEEDED: usize = 9;
+
+/// The UN Security Council: the sanctions level and the drafts on the table.
 ///
-/// Votes: the US (yes on its own drafts), the UK and France, China with Russia, and ten elected
-/// members. A draft passes with nine votes and no veto. The US circulates a draft to the
-/// Council and to China at once; China's vote arrives a month later, so a resolution follows a
-/// test by three months (test, US draft, China's vote, tally), inside the record's one to three.
+/// After a provocation (a nuclear test, a long-range launch, an attributed transfer) the US
+/// mission tables a sanctions draft as its policy instructs (`sanction_push`, public); the US
+/// also tables the snap-back after a violation and relief for verified steps. A tabled draft
+/// comes to a vote each month with `unsc_pace`, so the first chance is the month after the
+/// trigger. At the vote, China and Russia veto with a probability set by the trigger and by
+/// their public stance; the UK and France, and each elected member, vote as their parameters
+/// say; nine votes and no veto adopt it. Triggers that arrive while a sanctions draft is on the
+/// table merge into it (the most severe names it), so none is lost.
 #[derive(Clone, Debug)]
 pub struct Unsc {
     /// Sanctions level, 0..1.
     pub sanctions: f64,
-    /// Drafts on the table: what, how much, and the month they were proposed.
-    pending: Vec<(Draft, f64, u32)>,
+    sanctions_draft: Option<Draft>,
+    relief_draft: f64,
 }
 
 impl Unsc {
     /// The Council at the initial state the parameters give.
     pub fn new(p: &Params) -> Unsc {
-        Unsc { sanctions: p[P::InitialSanctions], pending: Vec::with_capacity(4) }
+        Unsc { sanctions: p[P::InitialSanctions], sanctions_draft: None, relief_draft: 0.0 }
     }
 
     /// Public facts.
@@ -30,28 +41,56 @@ impl Unsc {
     }
 
     pub(crate) fn step(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
-        // Proposals arriving now were sent last month.
-        let proposed = cx.month.saturating_sub(1);
+        let (p, w) = (cx.params, cx.world);
         for (_, m) in cx.inbox() {
-            match *m {
-                Msg::ProposeSanctions(kind) if !self.pending.iter().any(|d| d.0.is_sanctions()) => {
-                    self.pending.push((kind, cx.params[P::SanctionsStep], proposed))
+            let provoked = match *m {
+                Msg::NuclearTest => Some(Draft::SanctionsAfterNuclearTest),
+                Msg::MissileTest { long_range: true, .. } => Some(Draft::SanctionsAfterMissile),
+                Msg::TransferAttributed => Some(Draft::SanctionsAfterTransfer),
+                _ => None,
+            };
+            if let Some(kind) = provoked {
+                let push = if kind == Draft::SanctionsAfterNuclearTest {
+                    w.us.sanction_push.max(p[P::NuclearPushFloor])
+                } else {
+                    w.us.sanction_push
+                };
+                if chance(rng, push) {
+                    self.table(kind);
                 }
-                Msg::ProposeRelief { amount } => self.pending.push((Draft::Relief, amount, proposed)),
-                // A vote on a draft the Council did not table (one was pending) finds no match.
-                Msg::Vote { kind, proposed, yes } => self.tally(cx, rng, out, (kind, proposed), yes),
+            }
+            match *m {
+                Msg::ProposeSanctions(kind) => self.table(kind),
+                Msg::ProposeRelief { amount } => self.relief_draft += amount,
                 _ => {}
             }
         }
+        if let Some(kind) = self.sanctions_draft {
+            if chance(rng, p[P::UnscPace]) {
+                self.sanctions_draft = None;
+                let size = p[P::SanctionsStep];
+                self.vote(p, w, rng, out, kind, size);
+            }
+        }
+        if self.relief_draft > 0.0 && chance(rng, p[P::UnscPace]) {
+            let size = self.relief_draft.min(self.sanctions);
+            self.relief_draft = 0.0;
+            self.vote(p, w, rng, out, Draft::Relief, size);
+        }
     }
 
-    fn tally(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox, draft: (Draft, u32), china_yes: bool) {
-        let Some(i) = self.pending.iter().position(|d| (d.0, d.2) == draft) else { return };
-        let (kind, size, _) = self.pending.remove(i);
-        if adopted(cx.params, rng, kind, china_yes, cx.world.iaea.confidence) {
-            self.sanctions =
-                if kind.is_sanctions() { unit(self.sanctions + size) } else { unit(self.sanctions - size) };
-            out.send(To::ALL, Msg::ResolutionAdopted { kind, sanctions: self.sanctions });
+    fn table(&mut self, kind: Draft) {
+        if self.sanctions_draft.is_none_or(|d| kind.severity() > d.severity()) {
+            self.sanctions_draft = Some(kind);
+        }
+    }
+
+    fn vote(&mut self, p: &Params, w: &World, rng: &mut SimRng, out: &mut Outbox, kind: Draft, size: f64) {
+        if adopted(p, w, rng, kind) {
+            let before = self.sanctions;
+            self.sanctions = if kind.is_sanctions() { unit(before + size) } else { unit(before - size) };
+            let step = (self.sanctions - before).abs();
+            out.send(To::ALL, Msg::ResolutionAdopted { kind, sanctions: self.sanctions, step });
         } else {
             out.send(To::ALL, Msg::ResolutionFailed { kind });
         }
@@ -59,20 +98,27 @@ impl Unsc {
 }
 
 /// Whether a draft passes: no veto and at least nine of fifteen votes.
-fn adopted(p: &Params, rng: &mut SimRng, kind: Draft, china_yes: bool, confidence: f64) -> bool {
-    if !china_yes {
-        return false;
-    }
-    let (p3_yes, e10_support) = if kind.is_sanctions() {
-        (true, 0.9)
-    } else {
-        let block = confidence < p[P::ReliefConfidence] && chance(rng, p[P::P3BlockRelief]);
-        (!block, p[P::E10SupportRelief])
+fn adopted(p: &Params, w: &World, rng: &mut SimRng, kind: Draft) -> bool {
+    let veto = match kind {
+        Draft::SanctionsAfterMissile => p[P::ChinaVetoMissile],
+        Draft::SanctionsAfterNuclearTest | Draft::SanctionsAfterViolation | Draft::SanctionsAfterTransfer => {
+            p[P::ChinaVetoNuclear]
+        }
+        // China and Russia favour relief.
+        Draft::Relief => 0.0,
     };
-    if !p3_yes {
+    if chance(rng, veto * w.china.stance) {
         return false;
     }
-    let e10 = (0..10).filter(|_| chance(rng, e10_support)).count();
-    // US + UK + France + China + Russia = 5, plus the elected members.
-    5 + e10 >= 9
+    let e10_support = if kind.is_sanctions() {
+        p[P::E10SupportSanctions]
+    } else {
+        // The UK and France block relief without confident verification.
+        if w.iaea.confidence < p[P::ReliefConfidence] && chance(rng, p[P::P3BlockRelief]) {
+            return false;
+        }
+        p[P::E10SupportRelief]
+    };
+    let e10 = (0..ELECTED).filter(|_| chance(rng, e10_support)).count();
+    PERMANENT + e10 >= VOTES_NEEDED
 }
