@@ -139,6 +139,25 @@ fn policies_and_params_list_what_exists() {
     assert!(r.stdout.contains("relief_via_unsc"));
     let r = d.run(&["params"]).ok();
     assert!(r.stdout.contains("deterrence_scale") && r.stdout.contains("SIPRI"));
+    // JSON: every field, whether the default sweep varies it, whether calibration fits it.
+    let r = d.run(&["params", "--json"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let ps = v["parameters"].as_array().unwrap();
+    assert!(ps.len() > 100);
+    for key in ["name", "default", "range", "unit", "group", "meaning", "source", "swept", "calibrated"] {
+        assert!(ps.iter().all(|p| p.get(key).is_some()), "{key}");
+    }
+    let get = |n: &str| ps.iter().find(|p| p["name"] == n).unwrap().clone();
+    assert!(get("spiral_weight")["swept"].is_array() && get("missile_rate")["calibrated"] == true);
+    assert!(get("war_end")["swept"].is_null() && get("war_end")["calibrated"] == false);
+    // The Markdown is what docs/MODEL.md holds.
+    let md = d.run(&["params", "--markdown"]).ok();
+    assert!(include_str!("../docs/MODEL.md").contains(&md.stdout));
+    // `run` says which parameter set it uses.
+    let r = d.run(&["run", "--policy", "six_party_talks", "--months", "2"]).ok();
+    assert!(r.stdout.contains("posterior medians"), "{}", r.stdout);
+    let r = d.run(&["run", "--policy", "six_party_talks", "--months", "2", "--params", "defaults"]).ok();
+    assert!(r.stdout.contains("the documented defaults"), "{}", r.stdout);
 }
 
 #[test]
@@ -189,9 +208,10 @@ fn a_sobol_design_gives_indices_and_a_report() {
     let h = d.run(&["sweep", "sobol.toml"]).ok().hash();
     let dir = d.results().join(&h);
     let sobol = std::fs::read_to_string(dir.join("sobol.csv")).unwrap();
-    assert_eq!(sobol.lines().count(), 3, "{sobol}");
-    assert!(sobol.contains("incident_rate") && sobol.contains("cvid_resistance"));
-    for chart in ["sobol.png", "heatmap.png", "prim.png", "survival.png", "tradeoff.png", "distributions.png"] {
+    // The reference's risk and its difference from the best alternative, two parameters each.
+    assert_eq!(sobol.lines().count(), 5, "{sobol}");
+    assert!(sobol.contains("reference,incident_rate") && sobol.contains("difference,cvid_resistance"), "{sobol}");
+    for chart in ["sobol.png", "sobol_difference.png", "heatmap.png", "prim.png", "survival.png", "tradeoff.png", "distributions.png"] {
         assert!(dir.join("charts").join(chart).is_file(), "{chart}");
     }
     std::fs::remove_file(dir.join("report.md")).unwrap();
@@ -220,31 +240,39 @@ fn a_sobol_design_gives_indices_and_a_report() {
     d.run(&["reproduce", &h]).ok();
 }
 
-#[test]
-fn calibrate_and_backtest_read_the_record_and_are_deterministic() {
-    let d = Dir::new();
-    let args = ["calibrate", "--draws", "400", "--accept", "20", "--reps", "1", "--seed", "3"];
-    let a = d.run(&[&args[..], &["--threads", "1", "--out", "a.csv"]].concat()).ok();
-    let b = d.run(&[&args[..], &["--threads", "2", "--out", "b.csv"]].concat()).ok();
-    let (pa, pb) = (std::fs::read(d.path().join("a.csv")).unwrap(), std::fs::read(d.path().join("b.csv")).unwrap());
-    assert_eq!(pa, pb, "same seed, same posterior, whatever the threads");
-    assert!(a.stdout.contains("20 of 400 draws accepted") && b.stdout.contains("agreed_framework"), "{}", a.stdout);
-    let cal = std::fs::read_dir(d.results().join("calibration")).unwrap().flatten().next().unwrap().path();
-    for f in ["posterior.csv", "backtest.png", "backtest.csv", "eras.csv", "statistics.csv"] {
-        assert!(cal.join(f).is_file(), "{f}");
-    }
-    // The replay reads the record from --data: a changed file changes the observed series.
+/// A copy of the record in `data/` of the test's folder.
+fn copy_record(d: &Dir) -> std::path::PathBuf {
     let data = d.path().join("data");
     std::fs::create_dir(&data).unwrap();
     for e in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/data/history")).unwrap().flatten() {
         std::fs::copy(e.path(), data.join(e.file_name())).unwrap();
     }
+    data
+}
+
+#[test]
+fn calibrate_and_backtest_read_the_record_and_are_deterministic() {
+    let d = Dir::new();
+    let args = ["calibrate", "--particles", "20", "--initial", "200", "--generations", "1", "--seed", "3"];
+    let a = d.run(&[&args[..], &["--threads", "1", "--out", "a.csv"]].concat()).ok();
+    let b = d.run(&[&args[..], &["--threads", "2", "--out", "b.csv"]].concat()).ok();
+    let (pa, pb) = (std::fs::read(d.path().join("a.csv")).unwrap(), std::fs::read(d.path().join("b.csv")).unwrap());
+    assert_eq!(pa, pb, "same seed, same posterior, whatever the threads");
+    assert!(a.stdout.contains("generation 1:") && b.stdout.contains("missiles_per_year_agreed_framework"), "{}", a.stdout);
+    // What the replay leaves out is named.
+    assert!(a.stderr.contains("era \"first_crisis\"") && a.stderr.contains("left out"), "{}", a.stderr);
+    let cal = std::fs::read_dir(d.results().join("calibration")).unwrap().flatten().next().unwrap().path();
+    for f in ["posterior.csv", "backtest.png", "backtest.csv", "eras.csv", "statistics.csv"] {
+        assert!(cal.join(f).is_file(), "{f}");
+    }
+    // The replay reads the record from --data: a changed file changes the observed value.
+    let data = copy_record(&d);
     let r = d.run(&["backtest", "--posterior", "a.csv", "--reps", "1", "--data", "data"]).ok();
-    assert!(r.stdout.contains("strategic_patience   2009-2016  observed   9.25"), "{}", r.stdout);
+    assert!(r.stdout.contains("missiles_per_year_strategic_patience         observed      9.25"), "{}", r.stdout);
     let m = std::fs::read_to_string(data.join("missile_launches.csv")).unwrap();
     std::fs::write(data.join("missile_launches.csv"), m.replace("2016,24,", "2016,104,")).unwrap();
     let r = d.run(&["backtest", "--posterior", "a.csv", "--reps", "1", "--data", "data"]).ok();
-    assert!(r.stdout.contains("strategic_patience   2009-2016  observed  19.25"), "{}", r.stdout);
+    assert!(r.stdout.contains("missiles_per_year_strategic_patience         observed     19.25"), "{}", r.stdout);
     // A broken record or posterior is bad input: exit 2 naming the file and line.
     std::fs::write(data.join("nuclear_tests.csv"), "test,date\n1,2006-13-09\n").unwrap();
     let r = d.run(&["backtest", "--posterior", "a.csv", "--data", "data"]).code(2);
@@ -252,4 +280,41 @@ fn calibrate_and_backtest_read_the_record_and_are_deterministic() {
     d.write("bad.csv", "draw,distance,missile_rate\n0,0.1,-5\n");
     let r = d.run(&["backtest", "--posterior", "bad.csv"]).code(2);
     assert!(r.stderr.contains("bad.csv: line 2: missile_rate: -5 is outside the valid range"), "{}", r.stderr);
+}
+
+#[test]
+fn a_record_past_2016_is_replayed_to_its_end_with_the_later_eras_held_out() {
+    let d = Dir::new();
+    let data = copy_record(&d);
+    // Synthetic years: an era of maximum pressure in 2017-2019 that starts in March, launches
+    // for those years, and an estimate of warheads in 2020.
+    let eras = std::fs::read_to_string(data.join("policy_eras.csv")).unwrap();
+    std::fs::write(
+        data.join("policy_eras.csv"),
+        eras.replace("strategic_patience,2009-01,2016-12", "strategic_patience,2009-01,2017-02")
+            + "maximum_pressure,2017-03,2019-12,synthetic,maximum_pressure,synthetic era for a test\n",
+    )
+    .unwrap();
+    let m = std::fs::read_to_string(data.join("missile_launches.csv")).unwrap();
+    std::fs::write(data.join("missile_launches.csv"), m + "2017,20,10,10,10\n2018,0,0,0,0\n2019,25,12,12,12\n").unwrap();
+    let w = std::fs::read_to_string(data.join("warhead_estimates.csv")).unwrap();
+    std::fs::write(data.join("warhead_estimates.csv"), w + "2020-01,30,40,synthetic,synthetic,low\n").unwrap();
+    let r = d
+        .run(&["backtest", "--reps", "1", "--data", "data", "--holdout-from", "2017-03", "--posterior", "calibrated"])
+        .ok();
+    assert!(r.stdout.contains("1994-10 to 2019-12"), "{}", r.stdout);
+    let bt = std::fs::read_dir(d.results().join("backtest")).unwrap().flatten().next().unwrap().path();
+    let eras = std::fs::read_to_string(bt.join("eras.csv")).unwrap();
+    let held: Vec<&str> = eras.lines().filter(|l| l.starts_with("maximum_pressure,")).collect();
+    assert!(!held.is_empty() && held.iter().all(|l| l.contains(",holdout,")), "{eras}");
+    assert!(eras.lines().any(|l| l.starts_with("strategic_patience,") && l.contains(",fit,")), "{eras}");
+    let stats = std::fs::read_to_string(bt.join("statistics.csv")).unwrap();
+    assert!(stats.lines().any(|l| l.starts_with("warheads_2020_01,holdout,")), "{stats}");
+    // The chart and the printed table tell fit from holdout.
+    assert!(r.stdout.contains("held out (from 2017-03)"), "{}", r.stdout);
+    // An unknown policy in the record is bad input: exit 2 with file and line.
+    let eras = std::fs::read_to_string(data.join("policy_eras.csv")).unwrap();
+    std::fs::write(data.join("policy_eras.csv"), eras.replace(",maximum_pressure,synthetic era", ",maximum_presure,synthetic era")).unwrap();
+    let r = d.run(&["backtest", "--reps", "1", "--data", "data"]).code(2);
+    assert!(r.stderr.contains("policy_eras.csv:6: policy: unknown policy \"maximum_presure\""), "{}", r.stderr);
 }

@@ -25,6 +25,9 @@ const PRIM_MIN_SUPPORT: f64 = 0.1;
 pub struct Findings {
     /// Sobol indices of the reference policy's risk, by uncertain parameter.
     pub sobol: Option<Vec<SobolIndex>>,
+    /// Sobol indices of the difference: the reference's risk minus the best alternative's,
+    /// scenario by scenario (what decides whether the reference is the safer choice).
+    pub sobol_difference: Option<Vec<SobolIndex>>,
     /// PRIM: where the reference is riskier than the best alternative, and where safer.
     pub prim: Vec<(String, PrimResult, usize)>,
     /// Files written (relative to the folder).
@@ -59,19 +62,36 @@ pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw:
         heatmap(plan, d, &names, &stamp, draw, (0, 1), "heatmap.png")?;
     }
     if plan.exp.method == Method::Sobol && !u.is_empty() {
-        let y: Vec<f64> = (0..d.scenarios()).map(|sc| d.scenario_risk(sc, r)).collect();
         let seed = u64::from_str_radix(&plan.hash, 16).unwrap_or(0);
-        let idx = sobol_indices(&y, u.len(), SOBOL_BOOTSTRAP, seed);
         let params: Vec<String> = u.iter().map(|x| x.param.name().to_string()).collect();
+        let risk: Vec<f64> = (0..d.scenarios()).map(|sc| d.scenario_risk(sc, r)).collect();
+        let idx = sobol_indices(&risk, u.len(), SOBOL_BOOTSTRAP, seed);
         let title = format!("Sobol indices of P(deadly incident or worse) under {}", names[r]);
         draw("sobol.png", &|p| charts::sobol_bars(p, &title, &params, &idx, &stamp))?;
-        let mut csv = String::from("parameter,first,first_lo,first_hi,total,total_lo,total_hi\n");
-        for (name, i) in params.iter().zip(&idx) {
-            let _ = writeln!(
-                csv,
-                "{name},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4}",
-                i.first, i.first_lo, i.first_hi, i.total, i.total_lo, i.total_hi
-            );
+        let mut csv = String::from("output,parameter,first,first_lo,first_hi,total,total_lo,total_hi\n");
+        let mut rows = |output: &str, idx: &[SobolIndex]| {
+            for (name, i) in params.iter().zip(idx) {
+                let _ = writeln!(
+                    csv,
+                    "{output},{name},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4}",
+                    i.first, i.first_lo, i.first_hi, i.total, i.total_lo, i.total_hi
+                );
+            }
+        };
+        rows("reference", &idx);
+        if np >= 2 {
+            // The reference's risk minus the best alternative's, scenario by scenario.
+            let diff: Vec<f64> = (0..d.scenarios())
+                .map(|sc| {
+                    let best = (0..np).filter(|p| *p != r).map(|p| d.scenario_risk(sc, p)).fold(f64::INFINITY, f64::min);
+                    d.scenario_risk(sc, r) - best
+                })
+                .collect();
+            let di = sobol_indices(&diff, u.len(), SOBOL_BOOTSTRAP, seed ^ 0xD1FF);
+            rows("difference", &di);
+            let title = format!("Sobol indices of {} minus the best alternative: P(deadly incident or worse)", names[r]);
+            draw("sobol_difference.png", &|p| charts::sobol_bars(p, &title, &params, &di, &stamp))?;
+            f.sobol_difference = Some(di);
         }
         write_atomic(&dir.join("sobol.csv"), csv.as_bytes()).map_err(|e| e.to_string())?;
         f.files.push("sobol.csv".into());
@@ -343,11 +363,12 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
                 e.uncertain.get(1).map(|u| u.param.name()).unwrap_or("-")
             ),
             "sobol.png" => "Which assumptions drive the reference policy's risk: first-order (alone) and total (with interactions) shares of its variance.".into(),
+            "sobol_difference.png" => "Which assumptions decide whether the reference is safer than the best alternative: Sobol indices of the difference in risk, scenario by scenario.".into(),
             "prim.png" => "PRIM peeling trajectories: boxes of assumptions where the reference is riskier (or safer) than the best alternative, trading coverage for density.".into(),
             _ => String::new(),
         }
     };
-    const ORDER: [&str; 10] = [
+    const ORDER: [&str; 11] = [
         "risk_by_policy.png",
         "hazards_by_policy.png",
         "cumulative_risk.png",
@@ -357,6 +378,7 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
         "distributions.png",
         "heatmap.png",
         "sobol.png",
+        "sobol_difference.png",
         "prim.png",
     ];
     let mut ordered: Vec<&String> = charts.iter().collect();
@@ -365,12 +387,19 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
         let _ = writeln!(o, "![{c}](charts/{c})\n\n{}\n", reading(c));
     }
     if let Some(idx) = &f.sobol {
-        let _ =
-            writeln!(o, "## Sensitivity (Sobol indices)\n\n| parameter | first order | total order |\n|---|---|---|");
-        for (u, i) in e.uncertain.iter().zip(idx) {
+        let diff = f.sobol_difference.as_deref().unwrap_or(&[]);
+        let _ = writeln!(
+            o,
+            "## Sensitivity (Sobol indices)\n\nShares of the variance across scenarios of the reference's risk, and of its difference from the best alternative (what decides whether `{refname}` is the safer choice), with 95% bootstrap intervals.\n\n| parameter | first order (risk) | total order (risk) | first order (difference) | total order (difference) |\n|---|---|---|---|---|"
+        );
+        for (k, (u, i)) in e.uncertain.iter().zip(idx).enumerate() {
+            let dd = diff
+                .get(k)
+                .map(|x| format!("{:.2} [{:.2}, {:.2}] | {:.2} [{:.2}, {:.2}]", x.first, x.first_lo, x.first_hi, x.total, x.total_lo, x.total_hi))
+                .unwrap_or_else(|| "- | -".into());
             let _ = writeln!(
                 o,
-                "| `{}` | {:.2} [{:.2}, {:.2}] | {:.2} [{:.2}, {:.2}] |",
+                "| `{}` | {:.2} [{:.2}, {:.2}] | {:.2} [{:.2}, {:.2}] | {dd} |",
                 u.param.name(),
                 i.first,
                 i.first_lo,
