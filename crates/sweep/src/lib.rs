@@ -17,6 +17,7 @@
 pub mod calibrate;
 pub mod design;
 pub mod experiment;
+pub mod files;
 pub mod history;
 pub mod manifest;
 pub mod runner;

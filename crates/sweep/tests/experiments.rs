@@ -176,7 +176,10 @@ fn the_default_draws_behaviour_parameters_from_the_posterior() {
     // "none" turns it off; a bad path or a bad column is an error naming the field.
     assert!(parse("[posterior]\nfile = \"none\"\n").unwrap().posterior.is_none());
     let msg = parse("[posterior]\nfile = \"nowhere.csv\"\n").unwrap_err();
-    assert!(msg.contains("test.toml:2:8: posterior.file: cannot read nowhere.csv"), "{msg}");
+    assert!(
+        msg.contains("test.toml:2:8: posterior.file: nowhere.csv: cannot read the posterior: No such file"),
+        "{msg}"
+    );
     let msg = parse("[posterior]\nfile = \"calibrated\"\nparams = [\"missile_rat\"]\n").unwrap_err();
     assert!(msg.contains("posterior.params") && msg.contains("did you mean `missile_rate`"), "{msg}");
     let msg = parse("[posterior]\nfile = \"calibrated\"\nblake3 = \"00\"\n").unwrap_err();
