@@ -2,9 +2,10 @@
 //! back-test chart.
 
 use crate::app::{failed, setup_threads, usage, Res};
-use brink_analysis::store::write_atomic;
+use brink_analysis::store::{temporary, write_atomic, Store};
 use brink_core::Params;
 use brink_sweep::calibrate::{backtest, calibrate, AbcSpec, Backtest, Posterior, EMBEDDED_NAME};
+use brink_sweep::files::{self, Kind};
 use brink_sweep::history::{Record, Replay, REPLAY_ERAS};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,9 +16,13 @@ fn record(dir: Option<&Path>) -> Res<Record> {
     match dir {
         None => Ok(Record::embedded()),
         Some(d) => Record::parse(&|name| {
-            std::fs::read_to_string(d.join(name)).map_err(|e| format!("cannot read {}: {e}", d.join(name).display()))
+            files::read_text(&d.join(name), Kind::Record)
+                .map_err(|e| format!("cannot read the {}: {}", e.kind.noun(), e.why))
         })
-        .map_err(|e| usage(format!("{}/{e}", d.display()))),
+        .map_err(|e| match e.line {
+            0 => usage(format!("{}: {}", d.join(&e.file).display(), e.message)),
+            _ => usage(format!("{}/{e}", d.display())),
+        }),
     }
 }
 
@@ -25,7 +30,7 @@ fn posterior(spec: &str) -> Res<Posterior> {
     if spec == EMBEDDED_NAME {
         return Ok(Posterior::embedded());
     }
-    let text = std::fs::read_to_string(spec).map_err(|e| usage(format!("{spec}: cannot read the posterior: {e}")))?;
+    let text = files::read_text(Path::new(spec), Kind::Posterior).map_err(|e| usage(e.to_string()))?;
     Posterior::parse(&text).map_err(|e| usage(format!("{spec}: {e}")))
 }
 
@@ -35,9 +40,7 @@ fn write_folder(dir: &Path, files: &[(&str, Vec<u8>)]) -> Res {
     let parent = dir.parent().unwrap_or(Path::new("."));
     let io = |what: &Path, e: std::io::Error| failed(format!("{}: {e}", what.display()));
     std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
+    let tmp = temporary(dir, "");
     let result = (|| {
         std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
         for (f, bytes) in files {
@@ -89,10 +92,10 @@ fn backtest_files(bt: &Backtest, r: &Record, note: &str, scratch: &Path) -> Res<
         })
         .collect();
     std::fs::create_dir_all(scratch).map_err(|e| failed(format!("{}: {e}", scratch.display())))?;
-    let png = scratch.join(format!(".backtest-{}.png", std::process::id()));
+    let png = temporary(&scratch.join("backtest.png"), ".png");
     brink_analysis::charts::backtest(&png, bt, &shaded, note)
         .map_err(|e| failed(format!("{}: cannot draw the chart: {e}", png.display())))?;
-    let bytes = std::fs::read(&png).map_err(|e| failed(format!("{}: {e}", png.display())));
+    let bytes = files::read(&png, Kind::Output).map_err(|e| failed(e.to_string()));
     let _ = std::fs::remove_file(&png);
     Ok(vec![
         ("backtest.csv", years.into_bytes()),
@@ -136,6 +139,7 @@ pub fn calibrate_cmd(
     }
     let n = setup_threads(threads)?;
     let r = record(data)?;
+    Store::new(results).own().map_err(|e| failed(e.to_string()))?;
     let start = Instant::now();
     eprintln!(
         "brink: calibrating {} parameters to the record: {} prior draws x {} replays on {n} threads",
@@ -182,6 +186,7 @@ pub fn backtest_cmd(
     setup_threads(threads)?;
     let r = record(data)?;
     let p = posterior(post)?;
+    Store::new(results).own().map_err(|e| failed(e.to_string()))?;
     let bt = backtest(&r, &p, reps, seed, &Params::default());
     let key = blake3::hash(format!("{}:{}:{reps}:{seed}", p.blake3, r.blake3).as_bytes()).to_hex()[..16].to_string();
     let dir: PathBuf = results.join("backtest").join(&key);

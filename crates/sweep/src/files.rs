@@ -25,8 +25,8 @@ pub enum Kind {
     Manifest,
     /// `config.toml` of a result.
     StoredConfig,
-    /// A small table of a result (`summary.csv`, `horizon.csv`, ...).
-    Table,
+    /// A small file of a result (`summary.csv`, a chart, ...).
+    Output,
     /// A part of a sweep (its rows, monthly aggregates or record).
     Part,
     /// A data file of a result read in slices or hashed as a stream (`runs.parquet`,
@@ -40,7 +40,7 @@ impl Kind {
         match self {
             Kind::Experiment | Kind::StoredConfig => 4 << 20,
             Kind::Posterior => 256 << 20,
-            Kind::Record | Kind::Manifest | Kind::Table => 64 << 20,
+            Kind::Record | Kind::Manifest | Kind::Output => 64 << 20,
             Kind::Part => 1 << 30,
             Kind::Stream => u64::MAX,
         }
@@ -54,7 +54,7 @@ impl Kind {
             Kind::Record => "file of the record",
             Kind::Manifest => "manifest",
             Kind::StoredConfig => "stored config",
-            Kind::Table => "table",
+            Kind::Output => "result file",
             Kind::Part => "part",
             Kind::Stream => "file",
         }
@@ -232,7 +232,7 @@ mod tests {
         let l = d.path().join("l.csv");
         std::os::unix::fs::symlink(&p, &l).unwrap();
         assert!(read(&l, Kind::Posterior).is_ok());
-        assert!(read(&l, Kind::Table).unwrap_err().to_string().contains("symbolic link"));
+        assert!(read(&l, Kind::Output).unwrap_err().to_string().contains("symbolic link"));
         let z = d.path().join("z.csv");
         std::os::unix::fs::symlink("/dev/zero", &z).unwrap();
         assert!(read(&z, Kind::Posterior).unwrap_err().to_string().contains("character device"));
