@@ -255,6 +255,23 @@ fn finding_5_damaged_parts_are_named_moved_aside_and_run_again() {
     }
 }
 
+/// Finding 5, the other half: `list` says "`brink sweep` resumes it" only when it would.
+#[test]
+fn finding_5_list_says_when_sweep_cannot_resume() {
+    let d = Dir::new();
+    d.write("m.toml", MULTIPART);
+    let r = d.run(&["sweep", "m.toml", "--shard", "0/3"]).ok();
+    let hash = r.stdout.split_whitespace().skip_while(|w| *w != "result").nth(1).unwrap().to_string();
+    assert!(d.run(&["list"]).ok().stdout.contains("`brink sweep` resumes it"));
+    // Its stored config of another model version (here: edited): a sweep of m.toml goes elsewhere.
+    let cfg = d.results().join(&hash).join("config.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace("replications = 2600", "replications = 2601")).unwrap();
+    let r = d.run(&["list"]).ok();
+    assert!(r.stdout.contains("`brink sweep` cannot resume it: its config.toml hashes to"), "{}", r.stdout);
+    assert!(!r.stdout.contains("`brink sweep` resumes it"), "{}", r.stdout);
+}
+
 fn parts_of(d: &Dir, hash: &str) -> PathBuf {
     d.results().join(hash).join("parts")
 }

@@ -584,10 +584,16 @@ fn list(store: &Store) -> Res {
                 "-",
                 l.damaged.as_deref().unwrap_or("")
             ),
-            None => println!(
-                "{:<18} {:<24} {:>10} {:>8}  incomplete ({} parts on disk; `brink sweep` resumes it)",
-                l.hash, "-", "-", "-", l.parts_present
-            ),
+            None => {
+                let next = match &l.stuck {
+                    Some(why) => format!("`brink sweep` cannot resume it: {why}"),
+                    None => "`brink sweep` resumes it".to_string(),
+                };
+                println!(
+                    "{:<18} {:<24} {:>10} {:>8}  incomplete ({} parts on disk; {next})",
+                    l.hash, "-", "-", "-", l.parts_present
+                )
+            }
         }
     }
     Ok(())

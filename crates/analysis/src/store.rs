@@ -163,6 +163,9 @@ pub struct Listing {
     pub damaged: Option<String>,
     /// Parts present, if incomplete.
     pub parts_present: usize,
+    /// Why `brink sweep` cannot resume an incomplete result: its stored config is of another
+    /// model version, edited, or unreadable.
+    pub stuck: Option<String>,
 }
 
 /// The results folder (by default `results/`).
@@ -664,10 +667,30 @@ impl Store {
             let parts_present = fs::read_dir(self.parts_dir(&name))
                 .map(|d| d.flatten().filter(|f| f.file_name().to_string_lossy().ends_with(".json")).count())
                 .unwrap_or(0);
-            out.push(Listing { hash: name, manifest, damaged, parts_present });
+            let stuck = if self.is_complete(&name) { None } else { self.stuck(&name) };
+            out.push(Listing { hash: name, manifest, damaged, parts_present, stuck });
         }
         out.sort_by(|a, b| a.hash.cmp(&b.hash));
         Ok(out)
+    }
+
+    /// Why `brink sweep` of its experiment would not resume incomplete result `hash`, if it would
+    /// not: its stored config does not hash to the folder's name (another model version, or
+    /// edited) or cannot be read. None if it would, or if there is no stored config to tell.
+    fn stuck(&self, hash: &str) -> Option<String> {
+        let path = self.dir(hash).join("config.toml");
+        if fs::symlink_metadata(&path).is_err() {
+            return None;
+        }
+        let text = match files::read_text(&path, Kind::StoredConfig) {
+            Ok(t) => t,
+            Err(e) => return Some(format!("config.toml: {}", e.why)),
+        };
+        match brink_sweep::Experiment::parse(&text, &path.display().to_string()) {
+            Ok(exp) if exp.hash() == hash => None,
+            Ok(exp) => Some(format!("its config.toml hashes to {}: another model version, or edited", exp.hash())),
+            Err(_) => Some("its config.toml does not validate: another model version, or edited".into()),
+        }
     }
 
     /// The one complete result whose hash starts with `prefix`.
