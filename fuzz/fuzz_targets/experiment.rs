@@ -32,7 +32,9 @@ fuzz_target!(|data: &[u8]| {
     // The bytes as strings of an experiment: every control and format character must survive.
     let text = String::from_utf8_lossy(data);
     let (a, b) = text.split_at(text.char_indices().nth(text.chars().count() / 2).map(|(i, _)| i).unwrap_or(0));
-    let mut exp = Experiment::parse("[posterior]\nfile = \"none\"\n", "base.toml").expect("valid");
+    static BASE: std::sync::OnceLock<Experiment> = std::sync::OnceLock::new();
+    let mut exp =
+        BASE.get_or_init(|| Experiment::parse("[posterior]\nfile = \"none\"\n", "base.toml").expect("valid")).clone();
     exp.name = a.to_string();
     exp.description = b.to_string();
     let mine = exp.policies[0].derived("mine", &text);
