@@ -6,7 +6,9 @@
 //! temporary of a live process (its owner file is locked) from an orphan left by a killed one
 //! (the owner file is gone or no longer locked), and clears the orphans ([`clear_orphans`]).
 //! The lock is held by the kernel, so it goes with the process, however it ends; the lock
-//! works across the nodes of a cluster on a shared file system that supports `flock`.
+//! works across the nodes of a cluster on a shared file system that supports `flock`. Where
+//! `flock` is not supported, every owner counts as alive: temporaries are then never cleared by
+//! another process (as before owners existed), and nothing else changes.
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -43,7 +45,8 @@ pub fn own(root: &Path) -> std::io::Result<&'static str> {
     let path = dir.join(&tag);
     let staging = dir.join(format!(".{tag}"));
     let f = File::create(&staging)?;
-    lock(&f, true)?;
+    // A file system without flock: carry on; others then count this owner as alive for ever.
+    let _ = lock(&f, true);
     fs::rename(&staging, &path)?;
     let _ = OWNER.set(Owner { tag, path, _lock: f });
     Ok(&OWNER.get().expect("set above").tag)
@@ -77,7 +80,8 @@ pub fn temporary_tag(name: &str) -> Option<&str> {
     name.starts_with(".reproduce-").then_some("")
 }
 
-/// Whether the process that owns `tag` still lives (holds the lock on its owner file).
+/// Whether the process that owns `tag` still lives (holds the lock on its owner file, or the
+/// lock cannot be tried).
 fn alive(root: &Path, tag: &str) -> bool {
     if OWNER.get().is_some_and(|o| o.tag == tag) {
         return true;
