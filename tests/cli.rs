@@ -171,8 +171,8 @@ fn list_show_plot_and_prefixes() {
     assert!(r.stdout.contains(&ha) && r.stdout.contains(&hb) && r.stdout.contains("complete"));
     let r = d.run(&["show", &ha[..6]]).ok();
     assert!(r.stdout.contains("checksums match") && r.stdout.contains(&ha));
-    // The empty prefix matches both; an unknown one matches none.
-    assert!(d.run(&["show", ""]).code(2).stderr.contains("ambiguous"));
+    // The empty prefix names no result; an unknown one matches none.
+    assert!(d.run(&["show", ""]).code(2).stderr.contains("an empty prefix matches every result"));
     assert!(d.run(&["show", "zzzz"]).code(2).stderr.contains("no complete result"));
     let before = std::fs::read(d.results().join(&ha).join("charts/risk_by_policy.png")).unwrap();
     std::fs::remove_file(d.results().join(&ha).join("charts/score_fan.png")).unwrap();

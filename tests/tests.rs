@@ -3,5 +3,6 @@
 mod harness;
 
 mod cli;
+mod integrity;
 mod reproducibility;
 mod robustness;

@@ -5,6 +5,7 @@ use brink_analysis::store::{Provenance, Store, StoreError};
 use brink_analysis::summary::Risk;
 use brink_core::trace::Trace;
 use brink_core::{run_observed, Lever, Policy, RunSpec};
+use brink_sweep::files::{self, Kind};
 use brink_sweep::{Experiment, Plan};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
@@ -29,7 +30,9 @@ pub(crate) fn failed(msg: impl Into<String>) -> Fail {
 
 fn store_fail(e: StoreError) -> Fail {
     match e {
-        StoreError::NotFound { .. } | StoreError::Ambiguous { .. } => usage(e.to_string()),
+        StoreError::NotFound { .. } | StoreError::Ambiguous { .. } | StoreError::BadPrefix { .. } => {
+            usage(e.to_string())
+        }
         _ => failed(e.to_string()),
     }
 }
@@ -47,6 +50,7 @@ pub fn main() -> i32 {
         }
     };
     let outcome = std::panic::catch_unwind(|| dispatch(cli));
+    brink_analysis::owner::release();
     match outcome {
         Ok(Ok(())) => 0,
         Ok(Err(f)) => {
@@ -116,8 +120,7 @@ fn load(path: Option<&Path>) -> Res<Experiment> {
     let Some(path) = path else {
         return Ok(Experiment::default_experiment());
     };
-    let bytes =
-        std::fs::read(path).map_err(|e| usage(format!("{}: cannot read the experiment file: {e}", path.display())))?;
+    let bytes = files::read(path, Kind::Experiment).map_err(|e| usage(e.to_string()))?;
     Experiment::parse_bytes(&bytes, &path.display().to_string()).map_err(|e| usage(e.to_string()))
 }
 
@@ -166,12 +169,32 @@ fn parse_shard(s: &str) -> Res<(u64, u64)> {
 /// Refuses an experiment above the size limit (unless forced) and, forced or not, a design too
 /// large to hold in memory. Checked before the design is built.
 fn check_size(exp: &Experiment, force: bool) -> Res {
-    let runs = exp.runs();
     let knob = match exp.method {
         brink_sweep::Method::Grid => "design.levels",
         _ => "design.samples",
     };
-    if runs > brink_sweep::experiment::MAX_RUNS && !force {
+    // First what --force cannot override, so that it is never suggested in vain.
+    let values = exp.scenarios().saturating_mul(exp.uncertain.len().max(1) as u64);
+    if values > brink_sweep::experiment::MAX_DESIGN_VALUES {
+        let d = exp.uncertain.len();
+        let (scenarios, n) = match exp.method {
+            brink_sweep::Method::Grid => (format!("{}^{d}", exp.levels), (exp.levels as f64).powi(d as i32)),
+            _ => (exp.scenarios().to_string(), exp.scenarios() as f64),
+        };
+        return Err(usage(format!(
+            "the design has {scenarios} scenarios of {d} parameters: {:.1} GB of design points, more than brink holds in memory (limit {} values, even with --force); reduce {knob}",
+            n * d.max(1) as f64 * 8.0 / 1e9,
+            brink_sweep::experiment::MAX_DESIGN_VALUES
+        )));
+    }
+    let runs = exp.runs_exact();
+    if runs > u64::MAX as u128 {
+        return Err(usage(format!(
+            "the experiment has {runs} runs, more than brink can count ({}), even with --force; reduce {knob}, experiment.replications or the policies",
+            u64::MAX
+        )));
+    }
+    if runs > brink_sweep::experiment::MAX_RUNS as u128 && !force {
         // About 25 µs a run on one core and 60 bytes a run on disk (measured, docs/PERFORMANCE.md).
         let core_hours = runs as f64 * 25e-6 / 3600.0;
         let disk_gb = runs as f64 * 60.0 / 1e9;
@@ -180,17 +203,18 @@ fn check_size(exp: &Experiment, force: bool) -> Res {
             brink_sweep::experiment::MAX_RUNS
         )));
     }
-    let values = exp.scenarios().saturating_mul(exp.uncertain.len().max(1) as u64);
-    if values > brink_sweep::experiment::MAX_DESIGN_VALUES {
-        return Err(usage(format!(
-            "the design has {} scenarios of {} parameters: {:.1} GB of design points, more than brink holds in memory (limit {} values, even with --force); reduce {knob}",
-            exp.scenarios(),
-            exp.uncertain.len(),
-            values as f64 * 8.0 / 1e9,
-            brink_sweep::experiment::MAX_DESIGN_VALUES
-        )));
-    }
     Ok(())
+}
+
+/// Verifies a complete result before anything of it is printed or trusted.
+fn intact(store: &Store, hash: &str) -> Res<brink_analysis::Manifest> {
+    store.check(hash).map_err(|e| match e {
+        StoreError::Damaged { .. } | StoreError::Corrupt { .. } => failed(format!(
+            "{e}\n`brink sweep` counts only an intact result as complete: to recompute this one, remove {} and run it again",
+            store.dir(hash).join("manifest.json").display()
+        )),
+        e => store_fail(e),
+    })
 }
 
 fn sweep(store: &Store, exp: Experiment, threads: Option<usize>, shard: Option<&str>, force: bool, quiet: bool) -> Res {
@@ -200,10 +224,12 @@ fn sweep(store: &Store, exp: Experiment, threads: Option<usize>, shard: Option<&
     let plan = Plan::new(exp);
     let threads = setup_threads(threads)?;
     let dir = store.dir(&plan.hash);
+    store.tidy(&plan.hash);
     if store.is_complete(&plan.hash) {
+        // Only a result whose every file matches its manifest counts as done.
+        let m = intact(store, &plan.hash)?;
         if !quiet {
             println!("result {} is already complete in {}", plan.hash, dir.display());
-            let m = store.manifest(&plan.hash).map_err(store_fail)?;
             headline(store, &plan.hash, &m.reference_policy)?;
         } else {
             println!("{} {}", plan.hash, dir.display());
@@ -250,7 +276,16 @@ fn sweep(store: &Store, exp: Experiment, threads: Option<usize>, shard: Option<&
         }
         return Ok(());
     }
-    let m = store.finalize(&plan, threads, start.elapsed().as_secs_f64(), &provenance()).map_err(store_fail)?;
+    let m = match store.finalize(&plan, threads, start.elapsed().as_secs_f64(), &provenance()) {
+        // Damaged parts were moved aside: run them again, once.
+        Err(e @ StoreError::DamagedParts { .. }) => {
+            eprintln!("brink: warning: {e}");
+            let again = store.missing_parts(&plan, 0..plan.parts());
+            store.run_parts(&plan, &again, &mut |_| {}).map_err(store_fail)?;
+            store.finalize(&plan, threads, start.elapsed().as_secs_f64(), &provenance()).map_err(store_fail)?
+        }
+        r => r.map_err(store_fail)?,
+    };
     if quiet {
         println!("{} {}", plan.hash, dir.display());
         return Ok(());
@@ -352,7 +387,7 @@ impl Progress {
 
 fn read_summary(store: &Store, hash: &str) -> Res<Vec<Vec<String>>> {
     let path = store.dir(hash).join("summary.csv");
-    let text = std::fs::read_to_string(&path).map_err(|e| failed(format!("{}: {e}", path.display())))?;
+    let text = files::read_text(&path, Kind::Output).map_err(|e| failed(e.to_string()))?;
     Ok(text.lines().map(|l| l.split(',').map(|s| s.trim_matches('"').to_string()).collect()).collect())
 }
 
@@ -406,7 +441,7 @@ fn headline(store: &Store, hash: &str, reference: &str) -> Res {
 
 fn plan_of(store: &Store, hash: &str) -> Res<Plan> {
     let path = store.dir(hash).join("config.toml");
-    let text = std::fs::read_to_string(&path).map_err(|e| failed(format!("{}: {e}", path.display())))?;
+    let text = files::read_text(&path, Kind::StoredConfig).map_err(|e| failed(e.to_string()))?;
     let exp = Experiment::parse(&text, &path.display().to_string()).map_err(|e| failed(e.to_string()))?;
     let plan = Plan::new(exp);
     if plan.hash != hash {
@@ -472,6 +507,7 @@ fn heatmap_axes(plan: &Plan, spec: &str) -> Res<(usize, usize)> {
 fn merge(store: &Store, prefix: &str) -> Res {
     let hash = store.resolve_any(prefix).map_err(store_fail)?;
     if store.is_complete(&hash) {
+        intact(store, &hash)?;
         println!("result {hash} is already complete");
         return Ok(());
     }
@@ -489,7 +525,8 @@ fn reproduce(store: &Store, prefix: &str, threads: Option<usize>) -> Res {
     let mut problems = store.verify(&hash).map_err(store_fail)?;
     let plan = plan_of(store, &hash)?;
     let threads = setup_threads(threads)?;
-    let scratch_root: PathBuf = store.root().join(format!(".reproduce-{hash}-{}", std::process::id()));
+    store.own().map_err(store_fail)?;
+    let scratch_root: PathBuf = store.root().join(format!(".reproduce-{hash}.tmp-{}", brink_analysis::owner::tag()));
     let scratch = Store::new(&scratch_root);
     let start = Instant::now();
     let result = (|| -> Result<brink_analysis::Manifest, StoreError> {
@@ -543,10 +580,16 @@ fn list(store: &Store) -> Res {
                 "-",
                 l.damaged.as_deref().unwrap_or("")
             ),
-            None => println!(
-                "{:<18} {:<24} {:>10} {:>8}  incomplete ({} parts on disk; `brink sweep` resumes it)",
-                l.hash, "-", "-", "-", l.parts_present
-            ),
+            None => {
+                let next = match &l.stuck {
+                    Some(why) => format!("`brink sweep` cannot resume it: {why}"),
+                    None => "`brink sweep` resumes it".to_string(),
+                };
+                println!(
+                    "{:<18} {:<24} {:>10} {:>8}  incomplete ({} parts on disk; {next})",
+                    l.hash, "-", "-", "-", l.parts_present
+                )
+            }
         }
     }
     Ok(())
@@ -554,17 +597,8 @@ fn list(store: &Store) -> Res {
 
 fn show(store: &Store, prefix: &str) -> Res {
     let hash = store.resolve(prefix).map_err(store_fail)?;
-    let m = store.manifest(&hash).map_err(store_fail)?;
     // A damaged result is named as such, and none of its numbers are printed.
-    let bad = store.verify(&hash).map_err(store_fail)?;
-    if !bad.is_empty() {
-        return Err(failed(format!(
-            "result {hash} is damaged: {} of {} files differ from its manifest (`brink reproduce {hash}` recomputes it):\n  {}",
-            bad.len(),
-            m.files.len(),
-            bad.join("\n  ")
-        )));
-    }
+    let m = store.check(&hash).map_err(store_fail)?;
     println!("result      {hash}");
     println!("experiment  {}", m.name);
     println!(

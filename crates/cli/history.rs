@@ -3,22 +3,27 @@
 
 use crate::app::{failed, setup_threads, usage, Res};
 use crate::args::Replays;
-use brink_analysis::store::write_atomic;
+use brink_analysis::store::{temporary, write_atomic, Store};
 use brink_core::Params;
 use brink_sweep::calibrate::{backtest, calibrate, coverage, replay_of, Backtest, Posterior, SmcSpec, EMBEDDED_NAME, PRIORS};
+use brink_sweep::files::{self, Kind};
 use brink_sweep::history::{Record, Replay, Span, Window, Ym};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The record: compiled in, or read from `dir`.
+/// The record: compiled in, or read from `dir` (through the guarded reader).
 fn record(dir: Option<&Path>) -> Res<Record> {
     match dir {
         None => Ok(Record::embedded()),
         Some(d) => Record::parse(&|name| {
-            std::fs::read_to_string(d.join(name)).map_err(|e| format!("cannot read {}: {e}", d.join(name).display()))
+            files::read_text(&d.join(name), Kind::Record)
+                .map_err(|e| format!("cannot read the {}: {}", e.kind.noun(), e.why))
         })
-        .map_err(|e| usage(format!("{}/{e}", d.display()))),
+        .map_err(|e| match e.line {
+            0 => usage(format!("{}: {}", d.join(&e.file).display(), e.message)),
+            _ => usage(format!("{}/{e}", d.display())),
+        }),
     }
 }
 
@@ -46,7 +51,7 @@ fn posterior(spec: &str) -> Res<Posterior> {
     if spec == EMBEDDED_NAME {
         return Ok(Posterior::embedded());
     }
-    let text = std::fs::read_to_string(spec).map_err(|e| usage(format!("{spec}: cannot read the posterior: {e}")))?;
+    let text = files::read_text(Path::new(spec), Kind::Posterior).map_err(|e| usage(e.to_string()))?;
     Posterior::parse(&text).map_err(|e| usage(format!("{spec}: {e}")))
 }
 
@@ -56,9 +61,7 @@ fn write_folder(dir: &Path, files: &[(&str, Vec<u8>)]) -> Res {
     let parent = dir.parent().unwrap_or(Path::new("."));
     let io = |what: &Path, e: std::io::Error| failed(format!("{}: {e}", what.display()));
     std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
+    let tmp = temporary(dir, "");
     let result = (|| {
         std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
         for (f, bytes) in files {
@@ -125,9 +128,10 @@ fn backtest_files(bt: &Backtest, note: &str, scratch: &Path) -> Res<Vec<(&'stati
         }
     }
     std::fs::create_dir_all(scratch).map_err(|e| failed(format!("{}: {e}", scratch.display())))?;
-    let png = scratch.join(format!(".backtest-{}.png", std::process::id()));
-    brink_analysis::charts::backtest(&png, bt, note).map_err(|e| failed(format!("{}: {e}", png.display())))?;
-    let bytes = std::fs::read(&png).map_err(|e| failed(format!("{}: {e}", png.display())));
+    let png = temporary(&scratch.join("backtest.png"), ".png");
+    brink_analysis::charts::backtest(&png, bt, note)
+        .map_err(|e| failed(format!("{}: cannot draw the chart: {e}", png.display())))?;
+    let bytes = files::read(&png, Kind::Output).map_err(|e| failed(e.to_string()));
     let _ = std::fs::remove_file(&png);
     Ok(vec![
         ("backtest.csv", years.into_bytes()),
@@ -177,6 +181,7 @@ pub fn calibrate_cmd(results: &Path, spec: SmcSpec, o: &Replays, out: Option<&Pa
     if let Some(records) = records {
         return coverage_cmd(results, &r, &rp, &spec, records, n);
     }
+    Store::new(results).own().map_err(|e| failed(e.to_string()))?;
     let start = Instant::now();
     eprintln!(
         "brink: calibrating {} parameters to the record {} to {}{} by ABC-SMC ({} particles, {} prior draws, up to {} generations) on {n} threads",
@@ -265,6 +270,7 @@ pub fn backtest_cmd(results: &Path, post: &str, reps: u32, o: &Replays) -> Res {
     // options give none (a record extended past it is replayed to its end).
     let own = replay_of(&Record::embedded(), &p).ok().and_then(|rp| rp.holdout_from);
     let rp = replay(&r, o, own)?;
+    Store::new(results).own().map_err(|e| failed(e.to_string()))?;
     let bt = backtest(&r, &rp, &p, reps, o.seed, &Params::default());
     let key = blake3::hash(format!("{}:{}:{reps}:{}:{:?}", p.blake3, r.blake3, o.seed, (rp.start, rp.end(), rp.holdout_from)).as_bytes())
         .to_hex()[..16]

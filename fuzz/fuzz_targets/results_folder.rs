@@ -1,11 +1,12 @@
 //! Reading a results folder: the manifest, the stored config, a part's monthly aggregates, the
-//! posterior copy and the historical record. The input is cut into those files at each
-//! `\n--8<--\n`; none of the readers may panic, whatever the bytes.
+//! posterior copy, the historical record and a part's record. The input is cut into those files
+//! at each `\n--8<--\n`; none of the readers may panic, whatever the bytes, and what they
+//! accept reads back the same once written again.
 #![no_main]
 
 use brink_sweep::calibrate::Posterior;
 use brink_sweep::history::{Record, EMBEDDED};
-use brink_sweep::manifest::Manifest;
+use brink_sweep::manifest::{Manifest, PartRecord};
 use brink_sweep::{Experiment, Monthly};
 use libfuzzer_sys::fuzz_target;
 
@@ -30,8 +31,15 @@ fuzz_target!(|data: &[u8]| {
         for name in m.files.keys() {
             assert!(!name.starts_with('/') && !name.split('/').any(|c| c == ".."), "{name}");
         }
+        assert_eq!(Manifest::from_json(&m.to_json()), Ok(m), "a manifest round-trips");
     }
-    let _ = Experiment::parse_bytes(get(1), "config.toml");
+    if let Ok(exp) = Experiment::parse_bytes(get(1), "config.toml") {
+        if exp.posterior.is_none() {
+            // The canonical round trip of a stored config.
+            let again = Experiment::parse(&exp.canonical(), "config.toml").expect("the canonical form validates");
+            assert_eq!(again.hash(), exp.hash(), "the canonical form changed the experiment");
+        }
+    }
     if let Some(m) = Monthly::from_bytes(get(2)) {
         assert_eq!(Monthly::from_bytes(&m.to_bytes()), Some(m), "monthly aggregates round-trip");
     }
@@ -39,6 +47,9 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(post) = Posterior::parse(text) {
             let _ = post.ranges();
         }
+    }
+    if let Some(r) = PartRecord::from_json(get(5)) {
+        assert_eq!(PartRecord::from_json(&r.to_json()), Some(r), "a part record round-trips");
     }
     if let Ok(text) = std::str::from_utf8(get(4)) {
         // One file of the record replaced by the input, the others as compiled in.

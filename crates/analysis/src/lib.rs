@@ -10,6 +10,7 @@ pub mod detail;
 pub mod frames;
 pub mod km;
 pub mod outputs;
+pub mod owner;
 pub mod prim;
 pub mod sobol;
 pub mod stats;

@@ -1,15 +1,21 @@
 //! Results folders: `results/<hash>/` with its parts while a sweep runs, and its final files.
 //!
 //! A folder is complete only when `manifest.json` exists: it is written last, atomically, and
-//! holds the BLAKE3 checksum of every other file. Parts are written atomically too (to a
-//! temporary name, then renamed), so a sweep killed at any moment resumes from the parts it
-//! finished and ends with the same bytes.
+//! holds the BLAKE3 checksum of every other file, sealed by a checksum of its own. Parts are
+//! written atomically too (to a temporary name, then renamed), each with a record of its
+//! identity and checksums written last, so a sweep killed at any moment resumes from the parts
+//! it finished and ends with the same bytes; a damaged part is moved aside and run again.
+//! Every file is read through [`brink_sweep::files`], and every temporary carries the tag of
+//! its owner ([`crate::owner`]), so that later commands clear the orphans.
 
 use crate::charts::{self, Stamp};
 use crate::detail::Detail;
 use crate::frames::{monthly_frame, runs_frame};
+use crate::owner;
 use crate::summary::{summary_frame, Accumulator, PolicySummary, Risk};
 use brink_core::KEY_RUNGS;
+use brink_sweep::files::{self, Kind, ReadError};
+use brink_sweep::manifest::PartRecord;
 use brink_sweep::{Monthly, Plan};
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -55,6 +61,14 @@ pub enum StoreError {
         /// The results folder.
         root: PathBuf,
     },
+    /// A hash prefix that cannot name one result.
+    #[error("{prefix:?} is not a hash prefix: {why} (`brink list` shows the results)")]
+    BadPrefix {
+        /// The prefix.
+        prefix: String,
+        /// Why not.
+        why: &'static str,
+    },
     /// Several results match a hash prefix.
     #[error("{prefix:?} is ambiguous: it matches {}", .candidates.join(", "))]
     Ambiguous {
@@ -81,9 +95,56 @@ pub enum StoreError {
         /// What is wrong.
         why: String,
     },
+    /// A file could not be read (not a regular file, too large, unreadable).
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// Parts of a sweep are damaged: they were moved aside, to be run again.
+    #[error("{}", damaged_parts(.dir, .aside, .parts))]
+    DamagedParts {
+        /// The results folder.
+        dir: PathBuf,
+        /// Where the damaged files went.
+        aside: PathBuf,
+        /// Each damaged part and what is wrong with it.
+        parts: Vec<(u64, String)>,
+    },
+    /// A complete result whose files or manifest do not match.
+    #[error("{}", damaged(.hash, .bad, *.total))]
+    Damaged {
+        /// The result.
+        hash: String,
+        /// What differs, file by file.
+        bad: Vec<String>,
+        /// Files in the manifest.
+        total: usize,
+    },
+    /// An error message that already names its file.
+    #[error("{0}")]
+    Other(String),
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
+
+fn damaged_parts(dir: &Path, aside: &Path, parts: &[(u64, String)]) -> String {
+    let n = parts.len();
+    let list: Vec<String> = parts.iter().map(|(k, why)| format!("part {k}: {why}")).collect();
+    format!(
+        "{}: {n} damaged part{} moved aside to {} (`brink sweep` runs {} again):\n  {}",
+        dir.display(),
+        if n == 1 { "" } else { "s" },
+        aside.display(),
+        if n == 1 { "it" } else { "them" },
+        list.join("\n  ")
+    )
+}
+
+fn damaged(hash: &str, bad: &[String], total: usize) -> String {
+    format!(
+        "result {hash} is damaged: {} of {total} files differ from its manifest (`brink reproduce {hash}` recomputes it):\n  {}",
+        bad.len(),
+        bad.join("\n  ")
+    )
+}
 
 fn io<T>(path: &Path, r: std::io::Result<T>) -> Result<T> {
     r.map_err(|source| StoreError::Io { path: path.to_path_buf(), source })
@@ -102,6 +163,9 @@ pub struct Listing {
     pub damaged: Option<String>,
     /// Parts present, if incomplete.
     pub parts_present: usize,
+    /// Why `brink sweep` cannot resume an incomplete result: its stored config is of another
+    /// model version, edited, or unreadable.
+    pub stuck: Option<String>,
 }
 
 /// The results folder (by default `results/`).
@@ -112,11 +176,16 @@ pub struct Store {
 
 static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, synced, renamed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// A temporary name beside `path`, owned by this process: `.<name>.tmp-<tag>-<n><suffix>`.
+pub fn temporary(path: &Path, suffix: &str) -> PathBuf {
     let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
     let name = path.file_name().and_then(|s| s.to_str()).unwrap_or("file");
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()));
+    path.with_file_name(format!(".{name}.tmp-{}-{n}{suffix}", owner::tag()))
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, synced, renamed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = temporary(path, "");
     let write = || -> std::io::Result<()> {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -141,15 +210,21 @@ fn parquet_bytes(df: &mut DataFrame, path: &Path) -> Result<Vec<u8>> {
 }
 
 fn read_parquet(path: &Path) -> Result<DataFrame> {
-    let f = io(path, fs::File::open(path))?;
+    let (f, _) = files::open(path, Kind::Stream)?;
     ParquetReader::new(f).finish().map_err(|source| StoreError::Polars { path: path.to_path_buf(), source })
 }
 
-/// BLAKE3 of a file, in hex.
+/// BLAKE3 of a file of a results folder, in hex, read as a stream.
 pub fn checksum(path: &Path) -> Result<String> {
-    let bytes = io(path, fs::read(path))?;
-    Ok(blake3::hash(&bytes).to_hex().to_string())
+    Ok(files::checksum(path, Kind::Stream)?)
 }
+
+fn hex(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
+
+/// Files every complete result has.
+const REQUIRED: &[&str] = &["config.toml", "runs.parquet", "monthly.parquet", "summary.csv", "report.md"];
 
 impl Store {
     /// A store rooted at `root`.
@@ -175,18 +250,27 @@ impl Store {
         self.parts_dir(hash).join(format!("part-{k:06}.{ext}"))
     }
 
-    /// Whether part `k` is on disk (its parquet file is written last, so it marks completion).
-    pub fn has_part(&self, hash: &str, k: u64) -> bool {
-        self.part_path(hash, k, "parquet").is_file() && self.part_path(hash, k, "monthly").is_file()
+    /// Takes ownership of the temporaries this process makes under the results folder.
+    pub fn own(&self) -> Result<()> {
+        let path = self.root.join(owner::OWNERS);
+        owner::own(&self.root).map(|_| ()).map_err(|source| StoreError::Io { path, source })
+    }
+
+    /// Whether part `k` of `plan` is on disk: its record, written last, is there. Whether the
+    /// record and the files match this part of this experiment is checked when the parts are
+    /// assembled ([`Store::finalize`]), which moves a damaged part aside.
+    pub fn has_part(&self, plan: &Plan, k: u64) -> bool {
+        fs::symlink_metadata(self.part_path(&plan.hash, k, "json")).is_ok()
     }
 
     /// Parts of `plan` not yet on disk, among `range`.
     pub fn missing_parts(&self, plan: &Plan, range: std::ops::Range<u64>) -> Vec<u64> {
-        range.filter(|k| !self.has_part(&plan.hash, *k)).collect()
+        range.filter(|k| !self.has_part(plan, *k)).collect()
     }
 
     /// Prepares the folder of `plan`: creates it and writes the canonical config.
     pub fn prepare(&self, plan: &Plan) -> Result<()> {
+        self.own()?;
         let parts = self.parts_dir(&plan.hash);
         io(&parts, fs::create_dir_all(&parts))?;
         let cfg = self.dir(&plan.hash).join("config.toml");
@@ -194,11 +278,11 @@ impl Store {
         if let Some(post) = &plan.exp.posterior {
             // The posterior the behaviour parameters are drawn from travels with the config.
             let path = self.dir(&plan.hash).join("posterior.csv");
-            if fs::read_to_string(&path).ok().as_deref() != Some(post.text.as_str()) {
+            if files::read_text(&path, Kind::Posterior).ok().as_deref() != Some(post.text.as_str()) {
                 write_atomic(&path, post.text.as_bytes())?;
             }
         }
-        if fs::read_to_string(&cfg).ok().as_deref() != Some(canonical.as_str()) {
+        if files::read_text(&cfg, Kind::StoredConfig).ok().as_deref() != Some(canonical.as_str()) {
             write_atomic(&cfg, canonical.as_bytes())?;
         }
         Ok(())
@@ -207,6 +291,7 @@ impl Store {
     /// Runs `parts` of `plan` and writes each atomically, writing one part on a thread of its
     /// own while the Rayon pool computes the next. Calls `done(runs)` after each part is on disk.
     pub fn run_parts(&self, plan: &Plan, parts: &[u64], done: &mut dyn FnMut(u64)) -> Result<()> {
+        self.own()?;
         std::thread::scope(|s| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<brink_sweep::Part>(1);
             let (done_tx, done_rx) = std::sync::mpsc::channel::<u64>();
@@ -231,38 +316,94 @@ impl Store {
         })
     }
 
-    /// Writes a computed part atomically: its monthly aggregates, then its rows (the marker).
+    /// Writes a computed part atomically: its monthly aggregates, its rows, then its record
+    /// (identity and checksums), which marks it complete.
     pub fn write_part(&self, plan: &Plan, part: &brink_sweep::Part) -> Result<u64> {
+        self.own()?;
         let k = part.index;
         let mpath = self.part_path(&plan.hash, k, "monthly");
-        write_atomic(&mpath, &part.monthly.to_bytes())?;
+        let monthly = part.monthly.to_bytes();
+        write_atomic(&mpath, &monthly)?;
         let ppath = self.part_path(&plan.hash, k, "parquet");
         let mut df =
             runs_frame(plan, &part.rows).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
-        let bytes = parquet_bytes(&mut df, &ppath)?;
-        write_atomic(&ppath, &bytes)?;
+        let rows = parquet_bytes(&mut df, &ppath)?;
+        write_atomic(&ppath, &rows)?;
+        let runs = plan.part_range(k);
+        let record = PartRecord {
+            experiment: plan.hash.clone(),
+            part: k,
+            first_run: runs.start,
+            end_run: runs.end,
+            rows: hex(&rows),
+            monthly: hex(&monthly),
+        };
+        write_atomic(&self.part_path(&plan.hash, k, "json"), &record.to_json())?;
         Ok(part.rows.len() as u64)
     }
 
-    /// Whether result `hash` is complete (has its manifest).
+    /// Reads part `k` of `plan` and checks it against its record: its rows and monthly
+    /// aggregates, or what is wrong with it.
+    fn load_part(&self, plan: &Plan, k: u64) -> std::result::Result<(DataFrame, Monthly), String> {
+        let read = |ext: &str| files::read(&self.part_path(&plan.hash, k, ext), Kind::Part).map_err(|e| e.to_string());
+        let record = PartRecord::from_json(&read("json")?).ok_or("its record is not a brink part record")?;
+        let (rows, monthly) = (read("parquet")?, read("monthly")?);
+        let runs = plan.part_range(k);
+        if let Some(why) = record.mismatch(&plan.hash, k, runs.clone(), &hex(&rows), &hex(&monthly)) {
+            return Err(why);
+        }
+        let df = ParquetReader::new(std::io::Cursor::new(rows)).finish().map_err(|e| format!("its rows: {e}"))?;
+        if df.height() as u64 != runs.end - runs.start {
+            return Err(format!("holds {} rows, expected {}", df.height(), runs.end - runs.start));
+        }
+        let m = Monthly::from_bytes(&monthly)
+            .filter(|m| m.horizon == plan.exp.horizon && m.policies == plan.exp.policies.len())
+            .ok_or("its monthly aggregates are not of this experiment")?;
+        Ok((df, m))
+    }
+
+    /// Moves the files of damaged part `k` into `parts/damaged/` (its record first, so that it
+    /// counts as missing at once); returns that folder.
+    fn move_aside(&self, hash: &str, k: u64) -> PathBuf {
+        let aside = self.parts_dir(hash).join("damaged");
+        let _ = fs::create_dir_all(&aside);
+        for ext in ["json", "parquet", "monthly"] {
+            let from = self.part_path(hash, k, ext);
+            if fs::rename(&from, aside.join(format!("part-{k:06}.{ext}"))).is_err() {
+                let _ = fs::remove_file(&from);
+            }
+        }
+        aside
+    }
+
+    /// Whether result `hash` is complete (has its manifest, whatever it is).
     pub fn is_complete(&self, hash: &str) -> bool {
-        self.dir(hash).join("manifest.json").is_file()
+        fs::symlink_metadata(self.dir(hash).join("manifest.json")).is_ok()
     }
 
     /// Assembles the final files from every part, writes the manifest last, removes the parts.
+    /// A part that does not match its record is moved aside ([`StoreError::DamagedParts`]).
     /// If another process finished the same result meanwhile, its manifest is returned.
     pub fn finalize(&self, plan: &Plan, threads: usize, wall: f64, provenance: &Provenance) -> Result<Manifest> {
-        match self.finalize_once(plan, threads, wall, provenance) {
-            Err(_) if self.is_complete(&plan.hash) => self.manifest(&plan.hash),
-            Err(e) => {
-                // Leave nothing of ours half-written (a full disk, a killed writer).
-                let dir = self.dir(&plan.hash);
-                remove_own_temporaries(&dir);
-                remove_own_temporaries(&dir.join("charts"));
-                Err(e)
+        self.own()?;
+        let r = self.finalize_once(plan, threads, wall, provenance);
+        if r.is_err() {
+            // Leave nothing of ours half-written (a full disk, a killed writer, a race lost).
+            let dir = self.dir(&plan.hash);
+            for d in [dir.clone(), dir.join("charts"), dir.join("parts")] {
+                remove_own_temporaries(&d);
             }
-            r => r,
         }
+        let r = match r {
+            // Another process finished the same result meanwhile (and removed the parts).
+            Err(_) if self.is_complete(&plan.hash) => self.check(&plan.hash),
+            r => r,
+        };
+        if r.is_ok() {
+            // A concurrent sweep may have added a part while the parts were being removed.
+            self.tidy(&plan.hash);
+        }
+        r
     }
 
     fn finalize_once(
@@ -278,30 +419,25 @@ impl Store {
             return Err(StoreError::Incomplete { dir, missing, total: plan.parts() });
         }
         let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
-        remove_stale_temporaries(&dir);
-        remove_stale_temporaries(&dir.join("charts"));
+        self.tidy(&plan.hash);
         let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
         let mut detail = Detail::new(plan.exp.horizon, names.len(), plan.design().len());
         let mut monthly = Monthly::new(plan.exp.horizon, names.len());
         let runs_path = dir.join("runs.parquet");
         let mut writer: Option<polars::io::parquet::write::BatchedWriter<fs::File>> = None;
-        let tmp_runs = dir.join(format!(".runs.parquet.tmp-{}", std::process::id()));
+        let tmp_runs = temporary(&runs_path, "");
+        let mut damaged: Vec<(u64, String)> = Vec::new();
         for k in 0..plan.parts() {
             let ppath = self.part_path(&plan.hash, k, "parquet");
-            let df = read_parquet(&ppath)?;
-            let mpath = self.part_path(&plan.hash, k, "monthly");
-            let m = Monthly::from_bytes(&io(&mpath, fs::read(&mpath))?)
-                .filter(|m| m.horizon == plan.exp.horizon && m.policies == names.len())
-                .ok_or_else(|| StoreError::Corrupt {
-                    path: mpath.clone(),
-                    why: "not a monthly aggregate of this experiment".into(),
-                })?;
-            let expected = plan.part_range(k);
-            if df.height() as u64 != expected.end - expected.start {
-                return Err(StoreError::Corrupt {
-                    path: ppath,
-                    why: format!("holds {} rows, expected {}", df.height(), expected.end - expected.start),
-                });
+            let (df, m) = match self.load_part(plan, k) {
+                Ok(x) => x,
+                Err(why) => {
+                    damaged.push((k, why));
+                    continue;
+                }
+            };
+            if !damaged.is_empty() {
+                continue; // every part is still checked, so that all damaged ones are named
             }
             monthly.add(&m);
             acc.add(&df).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
@@ -319,6 +455,19 @@ impl Store {
                 w.write_batch(&df).map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
             }
         }
+        if !damaged.is_empty() {
+            drop(writer);
+            let _ = fs::remove_file(&tmp_runs);
+            if self.is_complete(&plan.hash) {
+                // Not damaged: another process finished the result and removed its parts.
+                return Err(StoreError::Other(format!("{}: finished by another process", dir.display())));
+            }
+            let mut aside = PathBuf::new();
+            for (k, _) in &damaged {
+                aside = self.move_aside(&plan.hash, *k);
+            }
+            return Err(StoreError::DamagedParts { dir, aside, parts: damaged });
+        }
         if let Some(w) = writer {
             w.finish().map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
             io(&runs_path, fs::rename(&tmp_runs, &runs_path))?;
@@ -327,8 +476,7 @@ impl Store {
         self.write_tables(plan, &summary, &monthly)?;
         self.write_views(plan, &summary, &detail, &monthly)?;
         let manifest = self.manifest_of(plan, &summary, threads, wall_seconds, provenance)?;
-        let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
-        write_atomic(&dir.join("manifest.json"), &json)?;
+        write_atomic(&dir.join("manifest.json"), &manifest.to_json())?;
         let _ = fs::remove_dir_all(self.parts_dir(&plan.hash));
         Ok(manifest)
     }
@@ -365,7 +513,7 @@ impl Store {
         let r = plan.exp.reference;
         let draw = |name: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| -> Result<()> {
             let path = cdir.join(name);
-            let tmp = cdir.join(format!(".{name}.tmp-{}.png", std::process::id()));
+            let tmp = temporary(&path, ".png");
             let r = f(&tmp).map_err(|why| StoreError::Chart { path: path.clone(), why: plain_error(&why) });
             let r = r.and_then(|()| io(&path, fs::rename(&tmp, &path)));
             if r.is_err() {
@@ -411,8 +559,8 @@ impl Store {
         let draw_s = |name: &str,
                       f: &dyn Fn(&Path) -> std::result::Result<(), String>|
          -> std::result::Result<(), String> { draw(name, f).map_err(|e| e.to_string()) };
-        let findings = crate::outputs::write_all(&dir, plan, summary, detail, &draw_s)
-            .map_err(|why| StoreError::Chart { path: dir.clone(), why })?;
+        // The messages of write_all name their file already.
+        let findings = crate::outputs::write_all(&dir, plan, summary, detail, &draw_s).map_err(StoreError::Other)?;
         let charts: Vec<String> =
             output_files(&dir)?.into_iter().filter_map(|f| f.strip_prefix("charts/").map(str::to_string)).collect();
         let report = crate::outputs::report(plan, summary, &findings, &charts);
@@ -432,7 +580,7 @@ impl Store {
         for rel in output_files(&dir)? {
             files.insert(rel.clone(), checksum(&dir.join(&rel))?);
         }
-        Ok(Manifest {
+        let mut m = Manifest {
             config_hash: plan.hash.clone(),
             model_version: brink_core::MODEL_VERSION.to_string(),
             name: plan.exp.name.clone(),
@@ -448,17 +596,53 @@ impl Store {
             wall_seconds: (wall * 1000.0).round() / 1000.0,
             provenance: prov.clone(),
             files,
-        })
+            checksum: String::new(),
+        };
+        m.seal();
+        Ok(m)
     }
 
-    /// Reads the manifest of a complete result.
+    /// Reads the manifest of a complete result and checks what can be checked without reading
+    /// the other files: its own checksum, that it is this folder's, and that it lists every
+    /// data file the folder holds (and every file a result has).
     pub fn manifest(&self, hash: &str) -> Result<Manifest> {
-        let path = self.dir(hash).join("manifest.json");
-        let bytes = io(&path, fs::read(&path))?;
-        Manifest::from_json(&bytes).map_err(|why| StoreError::Corrupt { path, why: format!("damaged: {why}") })
+        let dir = self.dir(hash);
+        let path = dir.join("manifest.json");
+        let damaged = |why: String| StoreError::Corrupt { path: path.clone(), why: format!("damaged: {why}") };
+        let bytes = files::read(&path, Kind::Manifest).map_err(|e| damaged(e.why))?;
+        let m = Manifest::from_json(&bytes).map_err(damaged)?;
+        if m.config_hash != hash {
+            return Err(damaged(format!("it is the manifest of result {}, not of {hash}", m.config_hash)));
+        }
+        // Charts are redrawn by `plot`; every data file there is must be listed.
+        let present = output_files(&dir)?;
+        let unlisted: Vec<&str> = present
+            .iter()
+            .map(|f| f.as_str())
+            .filter(|f| !f.starts_with("charts/"))
+            .chain(REQUIRED.iter().copied())
+            .filter(|f| !m.files.contains_key(*f))
+            .collect();
+        if !unlisted.is_empty() {
+            return Err(damaged(format!("it does not list {}", unlisted.join(", "))));
+        }
+        Ok(m)
     }
 
-    /// Every result folder, complete or not, sorted by hash.
+    /// Clears the orphaned temporaries of result `hash` (those whose process is gone), and the
+    /// parts of a complete result.
+    pub fn tidy(&self, hash: &str) {
+        let dir = self.dir(hash);
+        if self.is_complete(hash) {
+            let _ = fs::remove_dir_all(self.parts_dir(hash));
+        }
+        for d in [dir.clone(), dir.join("charts"), dir.join("charts").join("extra"), dir.join("parts")] {
+            owner::clear_orphans(&self.root, &d);
+        }
+    }
+
+    /// Every result folder, complete or not, sorted by hash. Orphaned temporaries met on the
+    /// way are cleared.
     pub fn list(&self) -> Result<Vec<Listing>> {
         let mut out = Vec::new();
         let entries = match fs::read_dir(&self.root) {
@@ -466,23 +650,47 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
             Err(e) => return io(&self.root, Err(e)),
         };
+        for d in [self.root.clone(), self.root.join("calibration"), self.root.join("backtest")] {
+            owner::clear_orphans(&self.root, &d);
+        }
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
             if !e.path().is_dir() || name.len() != 16 || !name.chars().all(|c| c.is_ascii_hexdigit()) {
                 continue;
             }
+            self.tidy(&name);
             let (manifest, damaged) = match self.is_complete(&name).then(|| self.manifest(&name)) {
                 Some(Ok(m)) => (Some(m), None),
                 Some(Err(e)) => (None, Some(e.to_string())),
                 None => (None, None),
             };
             let parts_present = fs::read_dir(self.parts_dir(&name))
-                .map(|d| d.flatten().filter(|f| f.file_name().to_string_lossy().ends_with(".parquet")).count())
+                .map(|d| d.flatten().filter(|f| f.file_name().to_string_lossy().ends_with(".json")).count())
                 .unwrap_or(0);
-            out.push(Listing { hash: name, manifest, damaged, parts_present });
+            let stuck = if self.is_complete(&name) { None } else { self.stuck(&name) };
+            out.push(Listing { hash: name, manifest, damaged, parts_present, stuck });
         }
         out.sort_by(|a, b| a.hash.cmp(&b.hash));
         Ok(out)
+    }
+
+    /// Why `brink sweep` of its experiment would not resume incomplete result `hash`, if it would
+    /// not: its stored config does not hash to the folder's name (another model version, or
+    /// edited) or cannot be read. None if it would, or if there is no stored config to tell.
+    fn stuck(&self, hash: &str) -> Option<String> {
+        let path = self.dir(hash).join("config.toml");
+        if fs::symlink_metadata(&path).is_err() {
+            return None;
+        }
+        let text = match files::read_text(&path, Kind::StoredConfig) {
+            Ok(t) => t,
+            Err(e) => return Some(format!("config.toml: {}", e.why)),
+        };
+        match brink_sweep::Experiment::parse(&text, &path.display().to_string()) {
+            Ok(exp) if exp.hash() == hash => None,
+            Ok(exp) => Some(format!("its config.toml hashes to {}: another model version, or edited", exp.hash())),
+            Err(_) => Some("its config.toml does not validate: another model version, or edited".into()),
+        }
     }
 
     /// The one complete result whose hash starts with `prefix`.
@@ -496,6 +704,11 @@ impl Store {
     }
 
     fn resolve_where(&self, prefix: &str, complete_only: bool) -> Result<String> {
+        let what = if complete_only { "complete result" } else { "result" };
+        if prefix.trim().is_empty() {
+            let why = "an empty prefix matches every result; give the first digits of one";
+            return Err(StoreError::BadPrefix { prefix: prefix.to_string(), why });
+        }
         let matches: Vec<String> = self
             .list()?
             .into_iter()
@@ -505,7 +718,6 @@ impl Store {
             })
             .map(|l| l.hash)
             .collect();
-        let what = if complete_only { "complete result" } else { "result" };
         match matches.len() {
             0 => Err(StoreError::NotFound { what, prefix: prefix.to_string(), root: self.root.clone() }),
             1 => Ok(matches.into_iter().next().expect("one match")),
@@ -513,19 +725,32 @@ impl Store {
         }
     }
 
-    /// Files of a complete result whose bytes differ from its manifest (or are missing).
+    /// Files of a complete result whose bytes differ from its manifest (or are missing, or not
+    /// regular files).
     pub fn verify(&self, hash: &str) -> Result<Vec<String>> {
         let m = self.manifest(hash)?;
         let dir = self.dir(hash);
         let mut bad = Vec::new();
         for (rel, sum) in &m.files {
-            match checksum(&dir.join(rel)) {
+            match files::checksum(&dir.join(rel), Kind::Stream) {
                 Ok(s) if &s == sum => {}
                 Ok(_) => bad.push(format!("{rel}: checksum differs from the manifest")),
-                Err(_) => bad.push(format!("{rel}: missing or unreadable")),
+                Err(e) if e.why.contains("No such file") => bad.push(format!("{rel}: missing")),
+                Err(e) => bad.push(format!("{rel}: {}", e.why)),
             }
         }
         Ok(bad)
+    }
+
+    /// The manifest of a complete result, once every file is checked against it.
+    pub fn check(&self, hash: &str) -> Result<Manifest> {
+        let m = self.manifest(hash)?;
+        let bad = self.verify(hash)?;
+        if bad.is_empty() {
+            Ok(m)
+        } else {
+            Err(StoreError::Damaged { hash: hash.to_string(), bad, total: m.files.len() })
+        }
     }
 
     /// Draws a heatmap of a complete result over two of its uncertain parameters into
@@ -554,7 +779,7 @@ impl Store {
         let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
         let mut detail = Detail::new(plan.exp.horizon, names.len(), plan.design().len());
         let mut cols: Vec<String> =
-            ["status", "scenario", "months", "missile_tests", "nuclear_tests", "escalation_score"]
+            ["status", "scenario", "months", "missile_tests", "nuclear_tests", "escalation_score", "harm"]
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
@@ -566,7 +791,7 @@ impl Store {
         let total = plan.runs() as usize;
         let step = plan.part_runs() as usize;
         for offset in (0..total).step_by(step) {
-            let f = io(&path, fs::File::open(&path))?;
+            let (f, _) = files::open(&path, Kind::Stream)?;
             let df = ParquetReader::new(f)
                 .with_columns(Some(cols.clone()))
                 .with_slice(Some((offset, step.min(total - offset))))
@@ -580,6 +805,7 @@ impl Store {
 
     /// Redraws the charts of a complete result from its files and updates the manifest.
     pub fn replot(&self, plan: &Plan) -> Result<()> {
+        self.own()?;
         let dir = self.dir(&plan.hash);
         let (acc, detail) = self.reread(plan)?;
         let monthly = read_monthly(&dir.join("monthly.parquet"), plan)?;
@@ -588,14 +814,13 @@ impl Store {
         for rel in output_files(&dir)? {
             m.files.insert(rel.clone(), checksum(&dir.join(&rel))?);
         }
-        let json = serde_json::to_vec_pretty(&m).expect("a manifest serializes");
-        write_atomic(&dir.join("manifest.json"), &json)
+        write_atomic(&dir.join("manifest.json"), &m.to_json())
     }
 }
 
 /// Removes this process's temporary files in `dir` (after a failure).
 fn remove_own_temporaries(dir: &Path) {
-    let mine = format!(".tmp-{}", std::process::id());
+    let mine = format!(".tmp-{}-", owner::tag());
     if let Ok(rd) = fs::read_dir(dir) {
         for e in rd.flatten() {
             if e.file_name().to_string_lossy().contains(&mine) {
@@ -617,27 +842,6 @@ fn plain_error(why: &str) -> String {
         }
     }
     why.to_string()
-}
-
-/// Removes temporary files that a killed process left behind (`.name.tmp-PID-N`): those not
-/// modified for an hour. Younger ones may belong to a live process (another sweep of the same
-/// experiment, perhaps on another node of a cluster) and are left alone.
-fn remove_stale_temporaries(dir: &Path) {
-    let stale = |e: &fs::DirEntry| {
-        e.metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() > 3600)
-    };
-    if let Ok(rd) = fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().to_string();
-            if name.starts_with('.') && name.contains(".tmp-") && stale(&e) {
-                let _ = fs::remove_file(e.path());
-            }
-        }
-    }
 }
 
 /// Rebuilds the integer aggregates needed by the charts from `monthly.parquet`.
@@ -705,7 +909,8 @@ fn output_files(dir: &Path) -> Result<Vec<String>> {
         "prim.csv",
         "report.md",
     ] {
-        if dir.join(name).is_file() {
+        // Whatever it is (a link, a FIFO): the manifest must list it, and verify checks it.
+        if fs::symlink_metadata(dir.join(name)).is_ok() {
             out.push(name.to_string());
         }
     }

@@ -7,6 +7,7 @@
 use crate::calibrate::{Posterior, EMBEDDED_NAME};
 use crate::harm::{self, Harm};
 use brink_core::{Lever, Param, Params, Policy, MODEL_VERSION};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
@@ -130,12 +131,18 @@ pub struct ConfigError {
     pub problems: Vec<Problem>,
 }
 
+/// Most problems printed; the rest are counted.
+pub const MAX_SHOWN_PROBLEMS: usize = 50;
+
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
         writeln!(f, "{} problem{} in the experiment file:", n, if n == 1 { "" } else { "s" })?;
-        for p in &self.problems {
+        for p in self.problems.iter().take(MAX_SHOWN_PROBLEMS) {
             writeln!(f, "  {p}")?;
+        }
+        if n > MAX_SHOWN_PROBLEMS {
+            writeln!(f, "  ... and {} more (fix these first)", n - MAX_SHOWN_PROBLEMS)?;
         }
         Ok(())
     }
@@ -190,8 +197,7 @@ impl Experiment {
         if cx.problems.is_empty() {
             Ok(exp)
         } else {
-            cx.problems.sort_by_key(|p| (p.line, p.column));
-            Err(ConfigError { problems: cx.problems })
+            Err(ConfigError { problems: locate(text, cx.problems) })
         }
     }
 
@@ -206,55 +212,66 @@ impl Experiment {
         }
     }
 
-    /// Total number of runs: scenarios x replications x policies.
+    /// Total number of runs: scenarios x replications x policies (saturating).
     pub fn runs(&self) -> u64 {
-        self.scenarios().saturating_mul(self.replications as u64).saturating_mul(self.policies.len() as u64)
+        u64::try_from(self.runs_exact()).unwrap_or(u64::MAX)
     }
 
-    /// The canonical serialization: defaults applied, keys in a fixed order, numbers in their
-    /// shortest round-trip form. Equivalent files give the same bytes.
+    /// Total number of runs, exactly, as long as the number of scenarios fits in a `u64`.
+    pub fn runs_exact(&self) -> u128 {
+        self.scenarios() as u128 * self.replications as u128 * self.policies.len() as u128
+    }
+
+    /// The canonical serialization: defaults applied, keys in a fixed order, strings escaped so
+    /// that any TOML reader reads them back unchanged ([`toml_string`]), numbers in their
+    /// shortest round-trip form with -0.0 written as 0.0 ([`toml_float`]). Equivalent files give
+    /// the same bytes.
     pub fn canonical(&self) -> String {
         let mut s = String::new();
+        let names = |ps: &mut dyn Iterator<Item = &str>| ps.map(toml_string).collect::<Vec<_>>().join(", ");
         s.push_str("# Canonical experiment written by brink. `brink sweep` on this file reproduces the result.\n");
-        s.push_str(&format!("# model = {MODEL_VERSION:?}\n\n[experiment]\n"));
-        s.push_str(&format!("name = {:?}\n", self.name));
-        s.push_str(&format!("description = {:?}\n", self.description));
+        s.push_str(&format!("# model = {}\n\n[experiment]\n", toml_string(MODEL_VERSION)));
+        s.push_str(&format!("name = {}\n", toml_string(&self.name)));
+        s.push_str(&format!("description = {}\n", toml_string(&self.description)));
         s.push_str(&format!("horizon_months = {}\n", self.horizon));
         s.push_str(&format!("replications = {}\n", self.replications));
         s.push_str(&format!("seed = {}\n", self.seed));
-        let names: Vec<String> = self.policies.iter().map(|p| format!("{:?}", p.name())).collect();
-        s.push_str(&format!("policies = [{}]\n", names.join(", ")));
-        s.push_str(&format!("reference_policy = {:?}\n", self.policies[self.reference].name()));
+        s.push_str(&format!("policies = [{}]\n", names(&mut self.policies.iter().map(|p| p.name()))));
+        s.push_str(&format!("reference_policy = {}\n", toml_string(self.policies[self.reference].name())));
         s.push_str(&format!(
-            "\n[design]\nmethod = {:?}\nsamples = {}\nlevels = {}\n",
-            self.method.name(),
+            "\n[design]\nmethod = {}\nsamples = {}\nlevels = {}\n",
+            toml_string(self.method.name()),
             self.samples,
             self.levels
         ));
         if let Some(t) = &self.election_target {
-            s.push_str(&format!("\n[election]\nswitch_to = {:?}\n", t.name()));
+            s.push_str(&format!("\n[election]\nswitch_to = {}\n", toml_string(t.name())));
         }
-        if self.posterior.is_some() {
-            let names: Vec<String> = self.posterior_params.iter().map(|p| format!("{:?}", p.name())).collect();
+        if let Some(post) = &self.posterior {
             s.push_str(&format!(
-                "\n[posterior]\nfile = \"posterior.csv\"\nblake3 = {:?}\nparams = [{}]\n",
-                self.posterior.as_ref().map(|p| p.blake3.as_str()).unwrap_or(""),
-                names.join(", ")
+                "\n[posterior]\nfile = \"posterior.csv\"\nblake3 = {}\nparams = [{}]\n",
+                toml_string(&post.blake3),
+                names(&mut self.posterior_params.iter().map(|p| p.name()))
             ));
         }
         s.push_str("\n[model]\n");
         for p in Param::ALL {
             if !self.uncertain.iter().any(|u| u.param == *p) && !self.posterior_params.contains(p) {
-                s.push_str(&format!("{} = {:?}\n", p.name(), self.params.get(*p)));
+                s.push_str(&format!("{} = {}\n", p.name(), toml_float(self.params.get(*p))));
             }
         }
         s.push_str("\n[uncertain]\n");
         for u in &self.uncertain {
-            s.push_str(&format!("{} = {{ low = {:?}, high = {:?} }}\n", u.param.name(), u.low, u.high));
+            s.push_str(&format!(
+                "{} = {{ low = {}, high = {} }}\n",
+                u.param.name(),
+                toml_float(u.low),
+                toml_float(u.high)
+            ));
         }
         s.push_str("\n[harm]\n");
         for (k, w) in harm::KINDS.iter().zip(self.harm.weights) {
-            s.push_str(&format!("{} = {:?}\n", k.name, w));
+            s.push_str(&format!("{} = {}\n", k.name, toml_float(w)));
         }
         let mut all: Vec<&Policy> = self.policies.iter().collect();
         if let Some(t) = &self.election_target {
@@ -263,9 +280,9 @@ impl Experiment {
             }
         }
         for pol in all {
-            s.push_str(&format!("\n[policies.{}]\nsummary = {:?}\n", pol.name(), pol.summary()));
+            s.push_str(&format!("\n[policies.{}]\nsummary = {}\n", toml_key(pol.name()), toml_string(pol.summary())));
             for l in Lever::ALL {
-                s.push_str(&format!("{} = {:?}\n", l.name(), pol.get(*l)));
+                s.push_str(&format!("{} = {}\n", l.name(), toml_float(pol.get(*l))));
             }
         }
         s
@@ -281,14 +298,131 @@ impl Experiment {
     }
 }
 
+/// `s` as a TOML basic string that every TOML reader reads back unchanged: quotes and
+/// backslashes escaped, and every character that is not printed as itself (control characters,
+/// format characters such as the soft hyphen U+00AD, line separators, unassigned code points)
+/// written as `\uXXXX` or `\UXXXXXXXX`.
+pub fn toml_string(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || c.escape_debug().len() != 1 => {
+                if (c as u32) <= 0xffff {
+                    let _ = write!(out, "\\u{:04X}", c as u32);
+                } else {
+                    let _ = write!(out, "\\U{:08X}", c as u32);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `x` as a TOML float that reads back to the same bits: the shortest round-trip form
+/// (`0.1`, `1e308`, `5e-324`), with -0.0 written as 0.0 (they are the same value).
+pub fn toml_float(x: f64) -> String {
+    let x = if x == 0.0 { 0.0 } else { x };
+    format!("{x:?}")
+}
+
+/// A key: bare when TOML allows it, else quoted.
+fn toml_key(k: &str) -> String {
+    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        k.to_string()
+    } else {
+        toml_string(k)
+    }
+}
+
+/// A number in a message: as written when that is short, else in exponent form (1e308, not
+/// 309 digits).
+struct Num(f64);
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plain = self.0.to_string();
+        if plain.len() <= 20 {
+            f.write_str(&plain)
+        } else {
+            write!(f, "{:e}", self.0)
+        }
+    }
+}
+
+/// Sets the line and column of each problem from its byte offset in `text`, in one pass over
+/// the text (problems in file order).
+fn locate(text: &str, mut problems: Vec<(usize, Problem)>) -> Vec<Problem> {
+    problems.sort_by_key(|(offset, _)| *offset);
+    let (mut line, mut column, mut at) = (1, 1, 0);
+    for (offset, p) in problems.iter_mut() {
+        let mut end = (*offset).min(text.len()).max(at);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        for c in text[at..end].chars() {
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        at = end;
+        p.line = line;
+        p.column = column;
+    }
+    problems.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Policies defined under [policies] in one layer, by name.
+#[derive(Default)]
+struct Defined {
+    list: Vec<Policy>,
+    index: HashMap<String, usize>,
+}
+
+impl Defined {
+    fn get(&self, name: &str) -> Option<&Policy> {
+        self.index.get(name).map(|i| &self.list[*i])
+    }
+
+    fn push(&mut self, p: Policy) {
+        self.index.insert(p.name().to_string(), self.list.len());
+        self.list.push(p);
+    }
+
+    /// A defined policy, else a built-in one.
+    fn known(&self, name: &str) -> Option<Policy> {
+        self.get(name).cloned().or_else(|| Policy::builtin_named(name))
+    }
+}
+
+/// Most policies one [policies] table may define.
+pub const MAX_DEFINED_POLICIES: usize = 1000;
+
 struct Checker<'a> {
     file: &'a str,
     text: &'a str,
-    problems: Vec<Problem>,
+    /// Problems with the byte offset they refer to; lines and columns are set at the end.
+    problems: Vec<(usize, Problem)>,
     design_span: Range<usize>,
     election_span: Option<Range<usize>>,
+    /// Whether this file gives `[election] switch_to` (valid or not).
+    switch_to_given: bool,
+    /// Where this file names its posterior.
+    posterior_span: Option<Range<usize>>,
     /// User policies defined in this file that failed to build (their problem is reported).
-    broken_policies: Vec<String>,
+    broken_policies: HashSet<String>,
 }
 
 type Table<'i> = DeTable<'i>;
@@ -310,15 +444,17 @@ impl<'a> Checker<'a> {
             problems: Vec::new(),
             design_span: 0..0,
             election_span: None,
-            broken_policies: Vec::new(),
+            switch_to_given: false,
+            posterior_span: None,
+            broken_policies: HashSet::new(),
         }
     }
 
+    /// Records a problem at `span` (located in [`locate`], once, so that many problems take
+    /// linear time).
     fn problem(&mut self, span: Range<usize>, field: &str, message: String) {
-        let before = &self.text[..span.start.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.chars().rev().take_while(|c| *c != '\n').count() + 1;
-        self.problems.push(Problem { file: self.file.to_string(), line, column, field: field.to_string(), message });
+        let p = Problem { file: self.file.to_string(), line: 0, column: 0, field: field.to_string(), message };
+        self.problems.push((span.start, p));
     }
 
     /// Applies one layer (a TOML document) over `exp`.
@@ -330,8 +466,12 @@ impl<'a> Checker<'a> {
         let doc = match DeTable::parse(self.text) {
             Ok(d) => d,
             Err(e) => {
-                let span = e.span().unwrap_or(0..0);
                 let msg = e.message().trim().replace('\n', " ");
+                let span = e.span().unwrap_or_else(|| {
+                    let at = first_line_failing(self.text, &msg);
+                    at..at
+                });
+                let msg = if msg.contains("recursion") { format!("nested too deeply ({msg})") } else { msg };
                 let at = self.text.get(span.clone()).unwrap_or("").trim();
                 let line_rest = self.text.get(span.start..).and_then(|t| t.lines().next()).unwrap_or("").trim();
                 let msg = if msg.starts_with("duplicate key") && !at.is_empty() {
@@ -351,20 +491,26 @@ impl<'a> Checker<'a> {
         }
         self.unknown_keys(root, "", TOP_KEYS);
         // User policies first: the experiment's policy list may name them.
-        let mut user: Vec<Policy> = Vec::new();
+        let mut user = Defined::default();
         if let Some(t) = self.table(root, "policies", "policies") {
+            if t.len() > MAX_DEFINED_POLICIES {
+                let span = root.get("policies").map(|v| v.span()).unwrap_or(0..0);
+                let msg = format!("{} policies defined; at most {MAX_DEFINED_POLICIES}", t.len());
+                self.problem(span, "policies", msg);
+                return;
+            }
             for (k, v) in t.iter() {
                 let field = format!("policies.{}", k.get_ref());
                 match self.user_policy(k.get_ref(), v, &field, &user) {
                     Some(p) => user.push(p),
-                    None => self.broken_policies.push(k.get_ref().to_string()),
+                    None => {
+                        self.broken_policies.insert(k.get_ref().to_string());
+                    }
                 }
             }
         }
         let exp_reference_name = exp.policies[exp.reference].name().to_string();
-        let known = |name: &str, user: &[Policy]| {
-            user.iter().find(|p| p.name() == name).cloned().or_else(|| Policy::builtin_named(name))
-        };
+        let known = |name: &str, user: &Defined| user.known(name);
         if let Some(t) = self.table(root, "experiment", "experiment") {
             self.unknown_keys(t, "experiment", EXPERIMENT_KEYS);
             if let Some(s) = self.string(t, "name", "experiment.name") {
@@ -382,12 +528,14 @@ impl<'a> Checker<'a> {
             if let Some(n) = self.int(t, "seed", "experiment.seed", 0, i64::MAX) {
                 exp.seed = n as u64;
             }
-            if let Some(v) = t.get("policies") {
-                self.policy_list(v, exp, &user, &known);
-            } else {
-                exp.policies =
-                    exp.policies.iter().map(|p| known(p.name(), &user).unwrap_or_else(|| p.clone())).collect();
-            }
+            let list_ok = match t.get("policies") {
+                Some(v) => self.policy_list(v, exp, &user),
+                None => {
+                    exp.policies =
+                        exp.policies.iter().map(|p| known(p.name(), &user).unwrap_or_else(|| p.clone())).collect();
+                    true
+                }
+            };
             let previous_reference = exp_reference_name.clone();
             if let Some(v) = t.get("reference_policy") {
                 match v.get_ref().as_str() {
@@ -404,8 +552,25 @@ impl<'a> Checker<'a> {
                     }
                 }
             } else {
-                // Keep the lower layer's reference if it is still compared, else the first.
-                exp.reference = exp.policies.iter().position(|p| p.name() == previous_reference).unwrap_or(0);
+                // Keep the lower layer's reference; a list without it needs a new one.
+                match exp.policies.iter().position(|p| p.name() == previous_reference) {
+                    Some(i) => exp.reference = i,
+                    None => {
+                        exp.reference = 0;
+                        if list_ok {
+                            let span = t.get("policies").map(|v| v.span()).unwrap_or(0..0);
+                            let names: Vec<&str> = exp.policies.iter().map(|p| p.name()).collect();
+                            self.problem(
+                                span,
+                                "experiment.reference_policy",
+                                format!(
+                                    "the reference policy {previous_reference:?} (of the default) is not among experiment.policies; add it, or set reference_policy to one of {}",
+                                    names.join(", ")
+                                ),
+                            );
+                        }
+                    }
+                }
             }
         } else {
             exp.policies = exp.policies.iter().map(|p| known(p.name(), &user).unwrap_or_else(|| p.clone())).collect();
@@ -413,6 +578,7 @@ impl<'a> Checker<'a> {
         if let Some(t) = self.table(root, "election", "election") {
             self.unknown_keys(t, "election", ELECTION_KEYS);
             if let Some(v) = t.get("switch_to") {
+                self.switch_to_given = true;
                 match v.get_ref().as_str() {
                     Some(name) => match known(name, &user) {
                         Some(p) => exp.election_target = Some(p),
@@ -455,7 +621,7 @@ impl<'a> Checker<'a> {
                         self.problem(
                             v.span(),
                             &field,
-                            format!("{} is outside the valid range [{}, {}]", e.value, s.min, s.max),
+                            format!("{} is outside the valid range [{}, {}]", Num(e.value), Num(s.min), Num(s.max)),
                         );
                     }
                 }
@@ -501,7 +667,7 @@ impl<'a> Checker<'a> {
             }
         }
         let span = self.design_span.clone();
-        let bad_ranges = self.problems.iter().any(|p| p.field.starts_with("uncertain."));
+        let bad_ranges = self.problems.iter().any(|(_, p)| p.field.starts_with("uncertain."));
         if exp.method != Method::Fixed && exp.uncertain.is_empty() && !bad_ranges {
             let msg = format!(
                 "{:?} needs at least one parameter under [uncertain]; use \"fixed\" for none",
@@ -513,14 +679,28 @@ impl<'a> Checker<'a> {
             let msg = "\"fixed\" varies nothing, but [uncertain] lists parameters: choose monte_carlo, latin_hypercube, grid or sobol";
             self.problem(span, "design.method", msg.into());
         }
+        let drawn = exp.posterior.as_ref().and_then(|post| {
+            let j = post.params.iter().position(|p| *p == Param::ElectionSwitch)?;
+            let max = post.rows.iter().map(|r| r[j]).fold(0.0, f64::max);
+            (exp.posterior_params.contains(&Param::ElectionSwitch) && max > 0.0).then_some(max)
+        });
         let elections = exp.params[Param::ElectionSwitch] > 0.0
             || exp.uncertain.iter().any(|u| u.param == Param::ElectionSwitch && u.high > 0.0);
-        if elections && exp.election_target.is_none() {
-            self.problem(
-                self.election_span.clone().unwrap_or(0..0),
-                "election.switch_to",
-                "election_switch > 0 needs [election] switch_to = \"<policy>\"".into(),
-            );
+        // A switch_to that is given but invalid has its own problem.
+        if exp.election_target.is_none() && !self.switch_to_given {
+            if let Some(max) = drawn {
+                self.problem(
+                    self.posterior_span.clone().unwrap_or(0..0),
+                    "posterior.file",
+                    format!("the posterior draws election_switch (up to {}), which needs [election] switch_to = \"<policy>\"; set it, or leave election_switch out of posterior.params", Num(max)),
+                );
+            } else if elections {
+                self.problem(
+                    self.election_span.clone().unwrap_or(0..0),
+                    "election.switch_to",
+                    "election_switch > 0 needs [election] switch_to = \"<policy>\"".into(),
+                );
+            }
         }
     }
 
@@ -552,17 +732,32 @@ impl<'a> Checker<'a> {
             return;
         };
         let Some(name) = self.string(t, "file", "posterior.file") else { return };
+        self.posterior_span = Some(fv.span());
         exp.posterior_params.clear();
         if name == "none" {
             exp.posterior = None;
+            for key in ["blake3", "params"] {
+                if let Some((k, _)) = t.iter().find(|(k, _)| k.get_ref() == key) {
+                    self.problem(
+                        k.span(),
+                        &format!("posterior.{key}"),
+                        "has no meaning with file = \"none\" (no posterior is drawn from); remove it, or name a posterior file".into(),
+                    );
+                }
+            }
             return;
+        }
+        if name.trim().is_empty() {
+            let msg = format!("the file name is empty; give {EMBEDDED_NAME:?} (the calibration compiled in), \"none\", or the path of a posterior CSV written by `brink calibrate`");
+            return self.problem(fv.span(), "posterior.file", msg);
         }
         let post = if name == EMBEDDED_NAME {
             Posterior::embedded()
         } else {
             let dir = std::path::Path::new(self.file).parent().unwrap_or(std::path::Path::new(""));
             let path = if self.file.starts_with('<') { std::path::PathBuf::from(&name) } else { dir.join(&name) };
-            match read_posterior_file(&path).and_then(|t| Posterior::parse(&t).map_err(|e| format!("{name}: {e}"))) {
+            let read = crate::files::read_text(&path, crate::files::Kind::Posterior).map_err(|e| e.to_string());
+            match read.and_then(|t| Posterior::parse(&t).map_err(|e| format!("{name}: {e}"))) {
                 Ok(p) => p,
                 Err(e) => return self.problem(fv.span(), "posterior.file", e),
             }
@@ -591,6 +786,10 @@ impl<'a> Checker<'a> {
                 return self.wrong_type(v, "posterior.params", "an array of parameter names");
             };
             let names: Vec<&str> = post.params.iter().map(|p| p.name()).collect();
+            if arr.is_empty() {
+                let msg = format!("the list is empty, so nothing would be drawn; omit `params` to draw every column of {name} ({}), or set file = \"none\"", names.join(", "));
+                return self.problem(v.span(), "posterior.params", msg);
+            }
             for item in arr.iter() {
                 match item.get_ref().as_str().and_then(|n| post.params.iter().find(|p| p.name() == n)) {
                     Some(p) => exp.posterior_params.push(*p),
@@ -648,59 +847,68 @@ impl<'a> Checker<'a> {
         span
     }
 
-    fn policy_list(
-        &mut self,
-        v: &Spanned<DeValue>,
-        exp: &mut Experiment,
-        user: &[Policy],
-        known: &dyn Fn(&str, &[Policy]) -> Option<Policy>,
-    ) {
+    /// Reads `experiment.policies`; false if it has a problem.
+    fn policy_list(&mut self, v: &Spanned<DeValue>, exp: &mut Experiment, user: &Defined) -> bool {
+        let before = self.problems.len();
         let Some(arr) = v.get_ref().as_array() else {
-            return self.wrong_type(v, "experiment.policies", "an array of policy names");
+            self.wrong_type(v, "experiment.policies", "an array of policy names");
+            return false;
         };
         if arr.is_empty() {
-            return self.problem(
+            self.problem(
                 v.span(),
                 "experiment.policies",
                 "the list is empty: name at least one policy (see `brink policies`)".into(),
             );
+            return false;
         }
         let mut out: Vec<Policy> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for item in arr.iter() {
             match item.get_ref().as_str() {
-                Some(name) if out.iter().any(|p| p.name() == name) => {
+                Some(name) if seen.contains(name) => {
                     self.problem(item.span(), "experiment.policies", format!("{name:?} is listed twice"))
                 }
-                Some(name) => match known(name, user) {
-                    Some(p) => out.push(p),
+                Some(name) => match user.known(name) {
+                    Some(p) => {
+                        seen.insert(name);
+                        out.push(p)
+                    }
                     None => self.unknown_policy(item.span(), "experiment.policies", name, user),
                 },
                 None => self.wrong_type(item, "experiment.policies", "a policy name (string)"),
             }
         }
         if out.len() > 255 {
-            self.problem(v.span(), "experiment.policies", "at most 255 policies".into());
+            self.problem(v.span(), "experiment.policies", format!("{} policies; at most 255", out.len()));
         }
         if !out.is_empty() {
             exp.policies = out;
         }
+        self.problems.len() == before
     }
 
-    fn unknown_policy(&mut self, span: Range<usize>, field: &str, name: &str, user: &[Policy]) {
-        if self.broken_policies.iter().any(|b| b == name) {
+    fn unknown_policy(&mut self, span: Range<usize>, field: &str, name: &str, user: &Defined) {
+        if self.broken_policies.contains(name) {
             return; // defined in this file but invalid: that problem is already reported
         }
-        let mut names: Vec<String> = Policy::builtin().iter().map(|p| p.name().to_string()).collect();
-        names.extend(user.iter().map(|p| p.name().to_string()));
-        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+        let builtin = Policy::builtin();
+        let mut names: Vec<&str> = builtin.iter().map(|p| p.name()).collect();
+        names.extend(user.list.iter().map(|p| p.name()));
+        let shown = 20;
+        let more = if names.len() > shown { format!(" and {} more", names.len() - shown) } else { String::new() };
         self.problem(
             span,
             field,
-            format!("unknown policy {name:?}{}; known: {}", suggest(name, &refs), refs.join(", ")),
+            format!(
+                "unknown policy {name:?}{}; known: {}{more}",
+                suggest(name, &names),
+                names[..names.len().min(shown)].join(", ")
+            ),
         );
     }
 
-    fn user_policy(&mut self, name: &str, v: &Spanned<DeValue>, field: &str, user: &[Policy]) -> Option<Policy> {
+    fn user_policy(&mut self, name: &str, v: &Spanned<DeValue>, field: &str, user: &Defined) -> Option<Policy> {
         let Some(t) = v.get_ref().as_table() else {
             self.wrong_type(v, field, "a table of levers");
             return None;
@@ -709,7 +917,7 @@ impl<'a> Checker<'a> {
             self.problem(v.span(), field, "a policy name uses letters, digits, '_' and '-' only".into());
             return None;
         }
-        if user.iter().any(|p| p.name() == name) {
+        if user.get(name).is_some() {
             self.problem(v.span(), field, format!("policy {name:?} is defined twice"));
             return None;
         }
@@ -718,16 +926,16 @@ impl<'a> Checker<'a> {
         self.unknown_keys(t, field, &keys);
         let base = match t.get("base") {
             Some(b) => match b.get_ref().as_str() {
-                Some(bn) => match user.iter().find(|p| p.name() == bn).cloned().or_else(|| Policy::builtin_named(bn)) {
+                Some(bn) => match user.known(bn) {
                     Some(p) => Some(p),
                     None => {
                         self.unknown_policy(b.span(), &format!("{field}.base"), bn, user);
-                        None
+                        return None;
                     }
                 },
                 None => {
                     self.wrong_type(b, &format!("{field}.base"), "a policy name");
-                    None
+                    return None;
                 }
             },
             None => None,
@@ -742,7 +950,8 @@ impl<'a> Checker<'a> {
             },
             None => None,
         };
-        let mut pol = match (base, Policy::builtin_named(name)) {
+        let builtin = Policy::builtin_named(name);
+        let mut pol = match (base, &builtin) {
             (Some(b), _) => b.derived(name, summary.as_deref().unwrap_or("user-defined policy")),
             (None, Some(builtin)) => builtin.derived(name, summary.as_deref().unwrap_or(builtin.summary())),
             (None, None) => {
@@ -768,10 +977,30 @@ impl<'a> Checker<'a> {
                     self.problem(
                         t.get(l.name()).map(|x| x.span()).unwrap_or(0..0),
                         &f,
-                        format!("{x} is outside [0, 1]"),
+                        format!("{} is outside [0, 1]", Num(x)),
                     );
                 }
             }
+        }
+        // A table under a built-in name may restate it (as a stored config does), not change it.
+        if let Some(b) = builtin.filter(|b| *b != pol) {
+            let mut changed: Vec<String> = Lever::ALL
+                .iter()
+                .filter(|l| b.get(**l) != pol.get(**l))
+                .map(|l| format!("{} {} (built in: {})", l.name(), Num(pol.get(*l)), Num(b.get(*l))))
+                .collect();
+            if b.summary() != pol.summary() {
+                changed.push("summary".into());
+            }
+            self.problem(
+                v.span(),
+                field,
+                format!(
+                    "{name:?} is a built-in policy and this table changes it ({}); give your variant its own name, e.g. [policies.my_{name}] with base = {name:?}",
+                    changed.join(", ")
+                ),
+            );
+            return None;
         }
         Some(pol)
     }
@@ -787,13 +1016,17 @@ impl<'a> Checker<'a> {
             let f = format!("{field}.{k}");
             match t.get(k) {
                 None => {
-                    self.problem(v.span(), &f, format!("missing; give a number in [{}, {}]", s.min, s.max));
+                    self.problem(v.span(), &f, format!("missing; give a number in [{}, {}]", Num(s.min), Num(s.max)));
                     None
                 }
                 Some(x) => {
                     let n = self.number_in(x, &f, Some((s.min, s.max)))?;
                     if n < s.min || n > s.max {
-                        self.problem(x.span(), &f, format!("{n} is outside the valid range [{}, {}]", s.min, s.max));
+                        self.problem(
+                            x.span(),
+                            &f,
+                            format!("{} is outside the valid range [{}, {}]", Num(n), Num(s.min), Num(s.max)),
+                        );
                         return None;
                     }
                     Some(n)
@@ -802,7 +1035,7 @@ impl<'a> Checker<'a> {
         };
         let (low, high) = (get("low")?, get("high")?);
         if low > high {
-            self.problem(v.span(), field, format!("low ({low}) is above high ({high})"));
+            self.problem(v.span(), field, format!("low ({}) is above high ({})", Num(low), Num(high)));
             return None;
         }
         Some(Uncertain { param, low, high })
@@ -827,11 +1060,13 @@ impl<'a> Checker<'a> {
             let name = k.get_ref();
             if !valid.contains(&name.as_ref()) {
                 let field = if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
-                self.problem(
-                    k.span(),
-                    &field,
-                    format!("unknown key{}; valid keys: {}", suggest(name, valid), valid.join(", ")),
-                );
+                let hint = match home_of(name) {
+                    Some(home) => {
+                        format!("; `{name}` belongs under {home}")
+                    }
+                    _ => suggest(name, valid),
+                };
+                self.problem(k.span(), &field, format!("unknown key{hint}; valid keys: {}", valid.join(", ")));
             }
         }
     }
@@ -908,9 +1143,11 @@ impl<'a> Checker<'a> {
             }
         };
         match x {
-            Some(x) if x.is_finite() => Some(x),
+            // -0.0 is 0.0: the same value, the same hash.
+            Some(x) if x.is_finite() => Some(x + 0.0),
             Some(x) => {
-                let valid = range.map(|(lo, hi)| format!("; give a number in [{lo}, {hi}]")).unwrap_or_default();
+                let valid =
+                    range.map(|(lo, hi)| format!("; give a number in [{}, {}]", Num(lo), Num(hi))).unwrap_or_default();
                 self.problem(v.span(), field, format!("{x} is not a finite number{valid}"));
                 None
             }
@@ -939,7 +1176,7 @@ pub fn policy_file(text: &str, file: &str) -> Result<Policy, ConfigError> {
                     cx.problem(0..0, "policies", format!("a policy file defines exactly one [policies.NAME], not {}", entries.len()));
                 } else {
                     let (k, v) = entries[0];
-                    found = cx.user_policy(k.get_ref(), v, &format!("policies.{}", k.get_ref()), &[]);
+                    found = cx.user_policy(k.get_ref(), v, &format!("policies.{}", k.get_ref()), &Defined::default());
                 }
             } else if cx.problems.is_empty() {
                 cx.problem(0..0, "policies", "no [policies.NAME] table".into());
@@ -948,29 +1185,8 @@ pub fn policy_file(text: &str, file: &str) -> Result<Policy, ConfigError> {
     }
     match found {
         Some(p) if cx.problems.is_empty() => Ok(p),
-        _ => Err(ConfigError { problems: cx.problems }),
+        _ => Err(ConfigError { problems: locate(text, cx.problems) }),
     }
-}
-
-/// Largest posterior file read (a calibration of a million accepted draws is about 200 MB).
-const MAX_POSTERIOR_BYTES: u64 = 256 << 20;
-
-/// Reads a posterior file: a regular file of at most [`MAX_POSTERIOR_BYTES`] (never a device
-/// or a pipe that could block or never end).
-fn read_posterior_file(path: &std::path::Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if !meta.is_file() {
-        return Err(format!("{} is not a regular file", path.display()));
-    }
-    if meta.len() > MAX_POSTERIOR_BYTES {
-        return Err(format!(
-            "{} is {} bytes, more than the {} a posterior may have",
-            path.display(),
-            meta.len(),
-            MAX_POSTERIOR_BYTES
-        ));
-    }
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 /// The experiment every file is layered over: defaults of the model, all six policies.
@@ -993,6 +1209,49 @@ fn base_experiment() -> Experiment {
         posterior_params: Vec::new(),
         fixed: Vec::new(),
         harm: Harm::default(),
+    }
+}
+
+/// Offset of the start of the first line at which `text` fails to parse with `msg`, for the
+/// errors that the TOML parser gives without a place (nesting too deep): the shortest prefix
+/// of whole lines that fails so, found by bisection.
+fn first_line_failing(text: &str, msg: &str) -> usize {
+    let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let fails = |lines: usize| {
+        let end = starts.get(lines).copied().unwrap_or(text.len());
+        DeTable::parse(&text[..end]).err().is_some_and(|e| e.message().trim().replace('\n', " ") == msg)
+    };
+    let (mut lo, mut hi) = (0, starts.len());
+    if !fails(hi) {
+        return 0;
+    }
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if fails(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    starts[hi - 1]
+}
+
+/// The section where a key misplaced elsewhere belongs, if it belongs anywhere.
+fn home_of(key: &str) -> Option<&'static str> {
+    if EXPERIMENT_KEYS.contains(&key) {
+        Some("[experiment]")
+    } else if DESIGN_KEYS.contains(&key) {
+        Some("[design]")
+    } else if ELECTION_KEYS.contains(&key) {
+        Some("[election]")
+    } else if POSTERIOR_KEYS.contains(&key) {
+        Some("[posterior]")
+    } else if Param::from_name(key).is_some() {
+        Some("[model] (a fixed value) or [uncertain] (a range)")
+    } else if Lever::ALL.iter().any(|l| l.name() == key) {
+        Some("[policies.<name>]")
+    } else {
+        None
     }
 }
 

@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use brink_sweep::{Experiment, Plan};
-//! let exp = Experiment::parse("[experiment]\npolicies = [\"six_party_talks\"]\nreplications = 2\nhorizon_months = 12\n", "inline.toml").unwrap();
+//! let exp = Experiment::parse("[experiment]\npolicies = [\"six_party_talks\"]\nreference_policy = \"six_party_talks\"\nreplications = 2\nhorizon_months = 12\n", "inline.toml").unwrap();
 //! let plan = Plan::new(exp);
 //! let part = plan.run_part(0);
 //! assert_eq!(part.rows.len() as u64, plan.runs());
@@ -18,6 +18,7 @@ pub mod calibrate;
 pub mod catalog;
 pub mod design;
 pub mod experiment;
+pub mod files;
 pub mod harm;
 pub mod history;
 pub mod manifest;

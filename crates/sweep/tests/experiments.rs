@@ -176,9 +176,27 @@ fn the_default_draws_behaviour_parameters_from_the_posterior() {
     // "none" turns it off; a bad path or a bad column is an error naming the field.
     assert!(parse("[posterior]\nfile = \"none\"\n").unwrap().posterior.is_none());
     let msg = parse("[posterior]\nfile = \"nowhere.csv\"\n").unwrap_err();
-    assert!(msg.contains("test.toml:2:8: posterior.file: cannot read nowhere.csv"), "{msg}");
+    assert!(
+        msg.contains("test.toml:2:8: posterior.file: nowhere.csv: cannot read the posterior: No such file"),
+        "{msg}"
+    );
     let msg = parse("[posterior]\nfile = \"calibrated\"\nparams = [\"missile_rat\"]\n").unwrap_err();
     assert!(msg.contains("posterior.params") && msg.contains("did you mean `missile_rate`"), "{msg}");
     let msg = parse("[posterior]\nfile = \"calibrated\"\nblake3 = \"00\"\n").unwrap_err();
     assert!(msg.contains("posterior.blake3") && msg.contains("changed"), "{msg}");
+}
+
+#[test]
+fn many_problems_are_located_in_one_pass_and_printed_capped() {
+    let list = vec!["\"x\""; 100_000].join(",");
+    let text = format!("[experiment]\npolicies = [{list}]\n");
+    let start = std::time::Instant::now();
+    let e = Experiment::parse(&text, "big.toml").unwrap_err();
+    assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+    assert_eq!(e.problems.len(), 100_000);
+    let last = e.problems.last().unwrap();
+    assert_eq!((last.line, last.column), (2, 13 + 4 * 99_999));
+    let shown = e.to_string();
+    assert_eq!(shown.lines().count(), 2 + brink_sweep::experiment::MAX_SHOWN_PROBLEMS);
+    assert!(shown.ends_with("  ... and 99950 more (fix these first)\n"), "{}", &shown[shown.len() - 200..]);
 }
