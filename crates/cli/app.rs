@@ -660,7 +660,8 @@ fn print_all(text: &str) -> Res {
 
 fn params(json: bool, markdown: bool) -> Res {
     let text = if json {
-        let doc = serde_json::json!({ "model": brink_core::MODEL_VERSION, "parameters": brink_sweep::catalog::entries() });
+        let doc =
+            serde_json::json!({ "model": brink_core::MODEL_VERSION, "parameters": brink_sweep::catalog::entries() });
         format!("{}\n", serde_json::to_string_pretty(&doc).map_err(|e| failed(e.to_string()))?)
     } else if markdown {
         brink_sweep::catalog::markdown()
@@ -743,7 +744,8 @@ fn run_one(
     if horizon == 0 || horizon > 1200 {
         return Err(usage(format!("--months {horizon}: expected 1 to 1200")));
     }
-    let spec = RunSpec { policy: &pol, election_target: exp.election_target.as_ref(), params: &params, horizon, events: &[] };
+    let spec =
+        RunSpec { policy: &pol, election_target: exp.election_target.as_ref(), params: &params, horizon, events: &[] };
     let mut trace = Trace::default();
     let o = run_observed(&spec, seed, &mut trace);
     let mut out = std::io::stdout().lock();
@@ -754,10 +756,7 @@ fn run_one(
         }
         w(&mut out, serde_json::json!({ "outcome": o }).to_string())?;
     } else {
-        w(
-            &mut out,
-            format!("policy {} · seed {seed} · {horizon} months · parameters: {which}\n", pol.name()),
-        )?;
+        w(&mut out, format!("policy {} · seed {seed} · {horizon} months · parameters: {which}\n", pol.name()))?;
         for m in &trace.months {
             write!(out, "{m}").map_err(|e| failed(format!("stdout: {e}")))?;
         }

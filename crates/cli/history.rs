@@ -5,7 +5,9 @@ use crate::app::{failed, setup_threads, usage, Res};
 use crate::args::Replays;
 use brink_analysis::store::{temporary, write_atomic, Store};
 use brink_core::Params;
-use brink_sweep::calibrate::{backtest, calibrate, coverage, replay_of, Backtest, Posterior, SmcSpec, EMBEDDED_NAME, PRIORS};
+use brink_sweep::calibrate::{
+    backtest, calibrate, coverage, replay_of, Backtest, Posterior, SmcSpec, EMBEDDED_NAME, PRIORS,
+};
 use brink_sweep::files::{self, Kind};
 use brink_sweep::history::{Record, Replay, Span, Window, Ym};
 use std::fmt::Write as _;
@@ -93,7 +95,8 @@ fn backtest_files(bt: &Backtest, note: &str, scratch: &Path) -> Res<Vec<(&'stati
         let _ = write!(years, "{y}");
         for s in [&bt.missiles, &bt.tests, &bt.incidents, &bt.warheads] {
             let o = s.observed[i];
-            let _ = write!(years, ",{},{}", if o.is_nan() { String::new() } else { format!("{o:?}") }, q(&s.simulated[i]));
+            let _ =
+                write!(years, ",{},{}", if o.is_nan() { String::new() } else { format!("{o:?}") }, q(&s.simulated[i]));
         }
         years.push('\n');
     }
@@ -142,7 +145,10 @@ fn backtest_files(bt: &Backtest, note: &str, scratch: &Path) -> Res<Vec<(&'stati
 }
 
 fn print_backtest(bt: &Backtest) {
-    println!("\nposterior predictive checks: the record against the model's median [90% band] over {} replays", bt.replays);
+    println!(
+        "\nposterior predictive checks: the record against the model's median [90% band] over {} replays",
+        bt.replays
+    );
     let mut current = Window::Fit;
     println!("  fitted:");
     for c in &bt.checks {
@@ -206,7 +212,10 @@ pub fn calibrate_cmd(results: &Path, spec: SmcSpec, o: &Replays, out: Option<&Pa
     }
     println!("calibration {} ({} replays, {took:.1} s)", cal.hash, cal.replays);
     for (i, g) in cal.generations.iter().enumerate() {
-        println!("  generation {i}: tolerance {:.3}, {} proposals, {} accepted or moved", g.epsilon, g.proposals, g.accepted);
+        println!(
+            "  generation {i}: tolerance {:.3}, {} proposals, {} accepted or moved",
+            g.epsilon, g.proposals, g.accepted
+        );
     }
     println!("\nposterior: 5%, median, 95%; width of the 90% interval over the prior's (informed: < 0.8)");
     for ((p, x), prior) in cal.posterior.ranges().iter().zip(PRIORS) {
@@ -250,7 +259,8 @@ fn coverage_cmd(results: &Path, r: &Record, rp: &Replay, spec: &SmcSpec, records
         let flag = if (0.80..=0.97).contains(&share) { "" } else { "  outside 80-97%" };
         println!("  {:24} {:5.1}%   mean width {:.2}{flag}", c.param.name(), 100.0 * share, c.width);
     }
-    let key = blake3::hash(format!("{}:{}:{records}:{spec:?}", r.blake3, brink_core::MODEL_VERSION).as_bytes()).to_hex()[..16]
+    let key = blake3::hash(format!("{}:{}:{records}:{spec:?}", r.blake3, brink_core::MODEL_VERSION).as_bytes())
+        .to_hex()[..16]
         .to_string();
     let dir = results.join("coverage").join(key);
     write_folder(&dir, &[("coverage.csv", csv.into_bytes())])?;
@@ -272,8 +282,10 @@ pub fn backtest_cmd(results: &Path, post: &str, reps: u32, o: &Replays) -> Res {
     let rp = replay(&r, o, own)?;
     Store::new(results).own().map_err(|e| failed(e.to_string()))?;
     let bt = backtest(&r, &rp, &p, reps, o.seed, &Params::default());
-    let key = blake3::hash(format!("{}:{}:{reps}:{}:{:?}", p.blake3, r.blake3, o.seed, (rp.start, rp.end(), rp.holdout_from)).as_bytes())
-        .to_hex()[..16]
+    let key = blake3::hash(
+        format!("{}:{}:{reps}:{}:{:?}", p.blake3, r.blake3, o.seed, (rp.start, rp.end(), rp.holdout_from)).as_bytes(),
+    )
+    .to_hex()[..16]
         .to_string();
     let dir: PathBuf = results.join("backtest").join(&key);
     let note = format!(
@@ -298,7 +310,13 @@ pub fn backtest_cmd(results: &Path, post: &str, reps: u32, o: &Replays) -> Res {
             .checks
             .iter()
             .filter(|c| c.stat.name.ends_with(&format!("_{name}")))
-            .map(|c| format!("{} {}", c.stat.name.trim_end_matches(&format!("_{name}")), if c.inside_90() { "inside" } else { "OUTSIDE" }))
+            .map(|c| {
+                format!(
+                    "{} {}",
+                    c.stat.name.trim_end_matches(&format!("_{name}")),
+                    if c.inside_90() { "inside" } else { "OUTSIDE" }
+                )
+            })
             .collect();
         println!("  {name:32} {a} to {b}  {:7}  {}", w.name(), checks.join(", "));
     }

@@ -83,13 +83,15 @@ pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw:
             // The reference's risk minus the best alternative's, scenario by scenario.
             let diff: Vec<f64> = (0..d.scenarios())
                 .map(|sc| {
-                    let best = (0..np).filter(|p| *p != r).map(|p| d.scenario_risk(sc, p)).fold(f64::INFINITY, f64::min);
+                    let best =
+                        (0..np).filter(|p| *p != r).map(|p| d.scenario_risk(sc, p)).fold(f64::INFINITY, f64::min);
                     d.scenario_risk(sc, r) - best
                 })
                 .collect();
             let di = sobol_indices(&diff, u.len(), SOBOL_BOOTSTRAP, seed ^ 0xD1FF);
             rows("difference", &di);
-            let title = format!("Sobol indices of {} minus the best alternative: P(deadly incident or worse)", names[r]);
+            let title =
+                format!("Sobol indices of {} minus the best alternative: P(deadly incident or worse)", names[r]);
             draw("sobol_difference.png", &|p| charts::sobol_bars(p, &title, &params, &di, &stamp))?;
             f.sobol_difference = Some(di);
         }
@@ -340,7 +342,11 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
     let _ = writeln!(o, "| policy | harm | vs ref. |\n|---|---|---|");
     for p in s {
         let (h, d) = (p.harm, p.harm_vs_reference);
-        let diff = if p.policy == refname { "ref.".to_string() } else { format!("{:+.0} [{:+.0}, {:+.0}]", d.mean, d.lo, d.hi) };
+        let diff = if p.policy == refname {
+            "ref.".to_string()
+        } else {
+            format!("{:+.0} [{:+.0}, {:+.0}]", d.mean, d.lo, d.hi)
+        };
         let _ = writeln!(o, "| {} | {:.0} [{:.0}, {:.0}] | {diff} |", p.policy, h.mean, h.lo, h.hi);
     }
     let lowest =
@@ -395,7 +401,12 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
         for (k, (u, i)) in e.uncertain.iter().zip(idx).enumerate() {
             let dd = diff
                 .get(k)
-                .map(|x| format!("{:.2} [{:.2}, {:.2}] | {:.2} [{:.2}, {:.2}]", x.first, x.first_lo, x.first_hi, x.total, x.total_lo, x.total_hi))
+                .map(|x| {
+                    format!(
+                        "{:.2} [{:.2}, {:.2}] | {:.2} [{:.2}, {:.2}]",
+                        x.first, x.first_lo, x.first_hi, x.total, x.total_lo, x.total_hi
+                    )
+                })
                 .unwrap_or_else(|| "- | -".into());
             let _ = writeln!(
                 o,

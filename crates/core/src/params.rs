@@ -187,7 +187,7 @@ params! {
     TalksBreakoff = "talks_breakoff", 0.2, [0.0, 1.0], "probability/month", "H1",
         "monthly probability talks break off without a deal", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption: rounds of the six-party talks stalled for months at a time";
     CheatRate = "cheat_rate", 0.057, [0.0, 1.0], "probability/month", "H4",
-        "monthly probability the DPRK starts cheating on a deal at trust 0, threat 0.5 (x (1 - trust) x threat / 0.5)", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption: 2002 enrichment dispute after 8 years";
+        "monthly probability the DPRK starts cheating on a deal at trust 0, threat 0.5 (x (1 - trust) x exp(threat_elasticity (threat - 0.5)))", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption: 2002 enrichment dispute after 8 years";
     DetectWithAccess = "detect_with_access", 0.27, [0.0, 1.0], "probability/month", "H4",
         "monthly detection probability of cheating at full IAEA confidence", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption";
     DetectWithoutAccess = "detect_without_access", 0.02, [0.0, 1.0], "probability/month", "H4",
@@ -313,7 +313,7 @@ params! {
     AccidentThreat = "accident_threat", 0.3, [0.0, 1.0], "share", "rivals",
         "rise of the regime's threat perception after its own accident (fear that the US exploits the chaos; x (1 - threat))", "assumption (Sagan 1993: accidents in crises are read as threats)";
     AccidentCrisis = "accident_crisis", 0.5, [0.0, 1.0], "probability", "rivals",
-        "probability the US treats an accident as a crisis (a strike window; interdiction of unsecured material)", "BRIEF §7: an accident is itself a crisis; assumption";
+        "probability the US treats an accident as a crisis (a strike window)", "BRIEF §7: an accident is itself a crisis; assumption";
     TransferRate = "transfer_rate", 0.002, [0.0, 0.1], "probability/month", "H5",
         "onward-sale hazard a month at stress 0.5, a large stock, no transparency", "assumption: one known case (Syria, al-Kibar, 2007) in ~30 years";
     TransferStockHalf = "transfer_stock_half", 25.0, [0.1, 10000.0], "kg", "H5",
