@@ -401,6 +401,9 @@ pub struct SmcSpec {
     pub quantile: f64,
     /// Stop when a generation accepts fewer than this share of its proposals.
     pub min_acceptance: f64,
+    /// Most MCMC steps per chain and generation (the steps a 99% chance of a move needs,
+    /// capped here).
+    pub max_steps: u32,
     /// Master seed.
     pub seed: u64,
 }
@@ -409,10 +412,11 @@ impl Default for SmcSpec {
     fn default() -> Self {
         SmcSpec {
             particles: 1_000,
-            initial: 40_000,
-            generations: 8,
+            initial: 100_000,
+            generations: 6,
             quantile: 0.5,
             min_acceptance: 0.002,
+            max_steps: 1_000,
             seed: 19_941_021,
         }
     }
@@ -421,8 +425,14 @@ impl Default for SmcSpec {
 impl SmcSpec {
     fn key_text(&self) -> String {
         format!(
-            "{}:{}:{}:{:?}:{:?}:{}",
-            self.particles, self.initial, self.generations, self.quantile, self.min_acceptance, self.seed
+            "{}:{}:{}:{:?}:{:?}:{}:{}",
+            self.particles,
+            self.initial,
+            self.generations,
+            self.quantile,
+            self.min_acceptance,
+            self.max_steps,
+            self.seed
         )
     }
 }
@@ -680,7 +690,7 @@ fn smc(
             let steps = if acceptance >= 1.0 {
                 1
             } else {
-                (libm::log(0.01) / libm::log(1.0 - acceptance)).ceil().clamp(1.0, 200.0) as u64
+                (libm::log(0.01) / libm::log(1.0 - acceptance)).ceil().clamp(1.0, spec.max_steps.max(1) as f64) as u64
             };
             for s in 1..steps {
                 step(&mut chains, s);
@@ -704,6 +714,14 @@ fn smc(
         }
     }
     (pop, gens, replays)
+}
+
+/// Distinct particles of a population (copies left by chains that did not move count once).
+fn distinct(pop: &Population) -> usize {
+    let mut keys: Vec<Vec<u64>> = pop.thetas.iter().map(|z| z.iter().map(|x| x.to_bits()).collect()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.len()
 }
 
 /// Calibrates the [`PRIORS`] to the record over the replay `rp` by ABC-SMC, in parallel on the
@@ -732,6 +750,8 @@ pub fn calibrate(r: &Record, rp: &Replay, spec: &SmcSpec, base: &Params) -> Cali
         ("generations".to_string(), spec.generations.to_string()),
         ("quantile".to_string(), format!("{:?}", spec.quantile)),
         ("min_acceptance".to_string(), format!("{:?}", spec.min_acceptance)),
+        ("max_steps".to_string(), spec.max_steps.to_string()),
+        ("distinct_particles".to_string(), distinct(&pop).to_string()),
         ("seed".to_string(), spec.seed.to_string()),
         ("replays".to_string(), replays.to_string()),
         ("tolerances".to_string(), generations.iter().map(|g| format!("{:.4}", g.epsilon)).collect::<Vec<_>>().join(",")),
@@ -1089,7 +1109,15 @@ mod tests {
     use super::*;
 
     fn small() -> SmcSpec {
-        SmcSpec { particles: 40, initial: 400, generations: 2, quantile: 0.5, min_acceptance: 0.02, seed: 5 }
+        SmcSpec {
+            particles: 40,
+            initial: 400,
+            generations: 2,
+            quantile: 0.5,
+            min_acceptance: 0.02,
+            max_steps: 200,
+            seed: 5,
+        }
     }
 
     #[test]
@@ -1252,6 +1280,7 @@ mod embedded {
             generations: get("generations").parse().unwrap(),
             quantile: get("quantile").parse().unwrap(),
             min_acceptance: get("min_acceptance").parse().unwrap(),
+            max_steps: get("max_steps").parse().unwrap(),
             seed: get("seed").parse().unwrap(),
         };
         let rp = replay_of(&r, &post).unwrap();
