@@ -149,28 +149,32 @@ fn print_backtest(bt: &Backtest) {
         "\nposterior predictive checks: the record against the model's median [90% band] over {} replays",
         bt.replays
     );
-    let mut current = Window::Fit;
-    println!("  fitted:");
-    for c in &bt.checks {
-        if c.stat.window != current {
-            current = c.stat.window;
-            println!("  held out (from {}):", bt.holdout_from.map(|h| h.to_string()).unwrap_or_default());
+    for (window, heading) in [
+        (Window::Fit, "fitted".to_string()),
+        (Window::Holdout, format!("held out (from {})", bt.holdout_from.map(|h| h.to_string()).unwrap_or_default())),
+    ] {
+        let checks: Vec<_> = bt.checks.iter().filter(|c| c.stat.window == window).collect();
+        if checks.is_empty() {
+            continue;
         }
-        let s = &c.simulated;
-        let observed = if c.stat.half_width > 0.0 {
-            format!("{}-{}", c.stat.observed - c.stat.half_width, c.stat.observed + c.stat.half_width)
-        } else {
-            format!("{:.2}", c.stat.observed)
-        };
-        println!(
-            "    {:44} observed {:>9}  model {:8.2} [{:.2}, {:.2}]  {}",
-            c.stat.name,
-            observed,
-            s[2],
-            s[0],
-            s[4],
-            if c.inside_90() { "inside" } else { "OUTSIDE" }
-        );
+        println!("  {heading}:");
+        for c in checks {
+            let s = &c.simulated;
+            let observed = if c.stat.half_width > 0.0 {
+                format!("{}-{}", c.stat.observed - c.stat.half_width, c.stat.observed + c.stat.half_width)
+            } else {
+                format!("{:.2}", c.stat.observed)
+            };
+            println!(
+                "    {:44} observed {:>9}  model {:8.2} [{:.2}, {:.2}]  {}",
+                c.stat.name,
+                observed,
+                s[2],
+                s[0],
+                s[4],
+                if c.inside_90() { "inside" } else { "OUTSIDE" }
+            );
+        }
     }
     let missed = bt.checks.iter().filter(|c| !c.inside_90()).count();
     println!("  {} of {} statistics inside their 90% band", bt.checks.len() - missed, bt.checks.len());
