@@ -239,7 +239,7 @@ pub fn splitmix64(mut z: u64) -> u64 {
 /// alert, no crisis, every actor at the initial state the parameters give.
 pub fn initial_world(spec: &RunSpec) -> World {
     let p = spec.params;
-    let us = Us::new(spec.policy.clone(), None);
+    let us = Us::new(spec.policy.clone(), None, p);
     world_of(&us, &Dprk::new(p), &Rok::new(p), &China::new(p), &Unsc::new(p), &Iaea::default())
 }
 
@@ -280,7 +280,7 @@ struct Simulation<'a> {
 impl<'a> Simulation<'a> {
     fn new(spec: &'a RunSpec<'a>, seed: u64, order: [ActorId; 6]) -> Self {
         let p = spec.params;
-        let us = Us::new(spec.policy.clone(), spec.election_target.cloned());
+        let us = Us::new(spec.policy.clone(), spec.election_target.cloned(), p);
         let (dprk, rok, china, unsc, iaea) = (Dprk::new(p), Rok::new(p), China::new(p), Unsc::new(p), Iaea::default());
         let world = world_of(&us, &dprk, &rok, &china, &unsc, &iaea);
         let out = RunOutcome {

@@ -13,12 +13,21 @@ pub struct Rok {
     pub engagement: f64,
     /// Alliance cohesion with the US, 0..1.
     pub cohesion: f64,
+    /// Month of the first presidential election.
+    first_election: u32,
+    /// Months between elections.
+    election_period: u32,
 }
 
 impl Rok {
     /// The ROK at the initial state the parameters give.
     pub fn new(p: &Params) -> Rok {
-        Rok { engagement: p[P::RokEngagement], cohesion: p[P::InitialCohesion] }
+        Rok {
+            engagement: p[P::RokEngagement],
+            cohesion: p[P::InitialCohesion],
+            first_election: p[P::RokFirstElection].round() as u32,
+            election_period: (p[P::RokElectionPeriod].round() as u32).max(1),
+        }
     }
 
     /// Public facts.
@@ -59,10 +68,8 @@ impl Rok {
     /// A presidential election every `rok_election_period` months from `rok_first_election`:
     /// with `rok_turnover` the other camp wins and Seoul's preference mirrors (1 - engagement).
     fn election(&mut self, cx: &Ctx, rng: &mut SimRng) {
-        let p = cx.params;
-        let first = p[P::RokFirstElection].round() as u32;
-        let period = (p[P::RokElectionPeriod].round() as u32).max(1);
-        if cx.month >= first && (cx.month - first) % period == 0 && chance(rng, p[P::RokTurnover]) {
+        let (first, period) = (self.first_election, self.election_period);
+        if cx.month >= first && (cx.month - first) % period == 0 && chance(rng, cx.params[P::RokTurnover]) {
             self.engagement = 1.0 - self.engagement;
         }
     }

@@ -17,6 +17,8 @@ pub struct Us {
     at_war: bool,
     /// Shipments already interdicted or attributed (their reports arrive until the DPRK hears).
     handled: Vec<u32>,
+    /// Months between elections.
+    election_period: u32,
 }
 
 /// What the US saw last month that calls for an answer.
@@ -32,8 +34,9 @@ struct Seen {
 }
 
 impl Us {
-    /// A US following `policy`, which an election may switch to `election_target`.
-    pub fn new(policy: Policy, election_target: Option<Policy>) -> Us {
+    /// A US following `policy`, which an election every `us_election_period` months may switch
+    /// to `election_target`.
+    pub fn new(policy: Policy, election_target: Option<Policy>, p: &Params) -> Us {
         Us {
             policy,
             election_target,
@@ -42,6 +45,7 @@ impl Us {
             verified_months: 0,
             at_war: false,
             handled: Vec::new(),
+            election_period: (p[P::UsElectionPeriod].round() as u32).max(1),
         }
     }
 
@@ -122,8 +126,7 @@ impl Us {
     }
 
     fn election(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
-        let period = (cx.params[P::UsElectionPeriod].round() as u32).max(1);
-        if cx.month == 0 || cx.month % period != 0 {
+        if cx.month == 0 || cx.month % self.election_period != 0 {
             return;
         }
         if let Some(target) = self.election_target.as_mut() {
