@@ -320,7 +320,7 @@ impl Record {
             }
             warheads.push((at, lo, hi));
         }
-        warheads.sort_by(|a, b| a.0.cmp(&b.0));
+        warheads.sort_by_key(|w| w.0);
 
         let f = "events.csv";
         let mut events = Vec::new();
