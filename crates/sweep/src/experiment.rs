@@ -288,6 +288,43 @@ impl Experiment {
         s
     }
 
+    /// The key of the experiment's scenario set: BLAKE3 of the model version and of everything
+    /// that decides which scenarios run and which random numbers each replication meets (the
+    /// master seed, the horizon, the design, the swept ranges, the fixed values, the posterior
+    /// and the election), but not the policies compared, the reference, the name, the
+    /// description, the number of replications or the harm weights. Scenario points, posterior
+    /// rows and run seeds derive from it, so adding a policy to an experiment, or replications,
+    /// leaves every other policy's runs as they were. The result hash ([`Experiment::hash`])
+    /// covers the whole experiment.
+    pub fn scenario_key(&self) -> u64 {
+        let mut s = format!("{MODEL_VERSION}\nseed = {}\nhorizon = {}\n", self.seed, self.horizon);
+        s.push_str(&format!("design = {} {} {}\n", self.method.name(), self.samples, self.levels));
+        for u in &self.uncertain {
+            s.push_str(&format!("uncertain {} = {} {}\n", u.param.name(), toml_float(u.low), toml_float(u.high)));
+        }
+        for p in Param::ALL {
+            if !self.uncertain.iter().any(|u| u.param == *p) && !self.posterior_params.contains(p) {
+                s.push_str(&format!("model {} = {}\n", p.name(), toml_float(self.params.get(*p))));
+            }
+        }
+        if let Some(post) = &self.posterior {
+            s.push_str(&format!("posterior {}", post.blake3));
+            for p in &self.posterior_params {
+                s.push_str(&format!(" {}", p.name()));
+            }
+            s.push('\n');
+        }
+        if let Some(t) = &self.election_target {
+            s.push_str(&format!("election {}", toml_string(t.name())));
+            for l in Lever::ALL {
+                s.push_str(&format!(" {}", toml_float(t.get(*l))));
+            }
+            s.push('\n');
+        }
+        let h = blake3::hash(s.as_bytes());
+        u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("8 bytes"))
+    }
+
     /// The result hash: BLAKE3 of the canonical form and the model version, in hex.
     pub fn hash(&self) -> String {
         let mut h = blake3::Hasher::new();

@@ -2,8 +2,10 @@
 //! are written in order, with per-policy monthly aggregates computed in the workers.
 //!
 //! Run `i` is scenario `i / (R * P)`, replication `(i / P) % R`, policy `i % P`. Its seed comes
-//! from the experiment hash, the scenario and the replication only, so every policy meets the
-//! same random streams (common random numbers) and differences between policies are paired.
+//! from the experiment's scenario key ([`Experiment::scenario_key`]: the experiment without its
+//! policy list), the scenario and the replication only, so every policy meets the same random
+//! streams (common random numbers), differences between policies are paired, and adding a
+//! policy to an experiment leaves the other policies' runs as they were.
 //! Aggregates are integer sums, so their value does not depend on how work was split.
 
 use crate::design::Design;
@@ -279,7 +281,8 @@ impl Plan {
     /// Plans an experiment: its hash and design.
     pub fn new(exp: Experiment) -> Plan {
         let hash = exp.hash();
-        let key = u64::from_str_radix(&hash, 16).expect("hash is hex");
+        // Scenarios and seeds come from the scenario set, not from the policies compared.
+        let key = exp.scenario_key();
         let design = Design::new(&exp, key);
         Plan { exp, hash, key, design }
     }

@@ -207,3 +207,29 @@ fn many_problems_are_located_in_one_pass_and_printed_capped() {
     assert_eq!(shown.lines().count(), 2 + brink_sweep::experiment::MAX_SHOWN_PROBLEMS);
     assert!(shown.ends_with("  ... and 99950 more (fix these first)\n"), "{}", &shown[shown.len() - 200..]);
 }
+
+#[test]
+fn adding_a_policy_leaves_the_other_policies_runs_as_they_were() {
+    let base = "[experiment]\nreplications = 6\nhorizon_months = 24\npolicies = [\"maximum_pressure\", \"containment_transparency\"]\nreference_policy = \"containment_transparency\"\n[design]\nmethod = \"latin_hypercube\"\nsamples = 5\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\n";
+    let more = base.replace("\"containment_transparency\"]", "\"containment_transparency\", \"engagement_freeze\"]");
+    let (a, b) = (Plan::new(parse(base).unwrap()), Plan::new(parse(&more).unwrap()));
+    assert_ne!(a.hash, b.hash, "different experiments, different results");
+    let rows = |plan: &Plan| -> Vec<_> { (0..plan.parts()).flat_map(|k| plan.run_part(k).rows).collect() };
+    let (ra, rb) = (rows(&a), rows(&b));
+    for name in ["maximum_pressure", "containment_transparency"] {
+        let pick = |plan: &Plan, rows: &[brink_sweep::RunRow]| -> Vec<_> {
+            let p = plan.exp.policies.iter().position(|x| x.name() == name).unwrap() as u16;
+            rows.iter()
+                .filter(|r| r.policy == p)
+                .map(|r| (r.scenario, r.replication, r.seed, format!("{:?}", r.outcome)))
+                .collect()
+        };
+        let (x, y) = (pick(&a, &ra), pick(&b, &rb));
+        assert_eq!(x.len(), 30);
+        assert_eq!(x, y, "{name}: the same scenarios, seeds and outcomes");
+    }
+    // The scenario points are the same too.
+    for s in 0..5 {
+        assert_eq!(a.design().point(s), b.design().point(s));
+    }
+}
