@@ -28,6 +28,8 @@ pub struct Findings {
     /// Sobol indices of the difference: the reference's risk minus the best alternative's,
     /// scenario by scenario (what decides whether the reference is the safer choice).
     pub sobol_difference: Option<Vec<SobolIndex>>,
+    /// Warnings about the Sobol indices' noise, for the report and stderr.
+    pub sobol_warnings: Vec<String>,
     /// PRIM: where the reference is riskier than the best alternative, and where safer.
     pub prim: Vec<(String, PrimResult, usize)>,
     /// Files written (relative to the folder).
@@ -79,6 +81,26 @@ pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw:
             }
         };
         rows("reference", &idx);
+        // Replication noise's share of the variance across scenarios of an estimate: the mean
+        // binomial variance of the estimates over their variance.
+        let noise_share = |y: &[f64], noise: &[f64]| {
+            let ok: Vec<(f64, f64)> =
+                y.iter().zip(noise).filter(|(v, n)| v.is_finite() && n.is_finite()).map(|(v, n)| (*v, *n)).collect();
+            let k = ok.len().max(1) as f64;
+            let m = ok.iter().map(|x| x.0).sum::<f64>() / k;
+            let var = ok.iter().map(|x| (x.0 - m).powi(2)).sum::<f64>() / k;
+            (var > 0.0).then(|| ok.iter().map(|x| x.1).sum::<f64>() / k / var)
+        };
+        let binomial = |sc: usize, p: usize| {
+            let (runs, hits) = d.scenario_counts(sc, p);
+            let q = hits as f64 / runs.max(1) as f64;
+            q * (1.0 - q) / runs.max(1) as f64
+        };
+        let ref_noise: Vec<f64> = (0..d.scenarios()).map(|sc| binomial(sc, r)).collect();
+        let base = plan.exp.samples as usize;
+        for w in crate::sobol::noise(&idx, base, noise_share(&risk, &ref_noise)).warnings {
+            f.sobol_warnings.push(format!("Sobol indices of {}'s risk: {w}", names[r]));
+        }
         if np >= 2 {
             // The reference's risk minus the best alternative's, scenario by scenario.
             let diff: Vec<f64> = (0..d.scenarios())
@@ -89,6 +111,20 @@ pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw:
                 })
                 .collect();
             let di = sobol_indices(&diff, u.len(), SOBOL_BOOTSTRAP, seed ^ 0xD1FF);
+            // The difference of two paired estimates: at most the sum of their noises (common
+            // random numbers make it less).
+            let diff_noise: Vec<f64> = (0..d.scenarios())
+                .map(|sc| {
+                    let best = (0..np)
+                        .filter(|p| *p != r)
+                        .min_by(|a, b| d.scenario_risk(sc, *a).total_cmp(&d.scenario_risk(sc, *b)));
+                    ref_noise[sc] + best.map(|b| binomial(sc, b)).unwrap_or(0.0)
+                })
+                .collect();
+            let share = noise_share(&diff, &diff_noise);
+            for w in crate::sobol::noise(&di, base, share).warnings {
+                f.sobol_warnings.push(format!("Sobol indices of the difference from the best alternative: {w}"));
+            }
             rows("difference", &di);
             let title =
                 format!("Sobol indices of {} minus the best alternative: P(deadly incident or worse)", names[r]);
@@ -394,9 +430,17 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
     }
     if let Some(idx) = &f.sobol {
         let diff = f.sobol_difference.as_deref().unwrap_or(&[]);
+        let _ = writeln!(o, "## Sensitivity (Sobol indices)\n");
+        if !f.sobol_warnings.is_empty() {
+            let _ = writeln!(o, "**Read with care:**\n");
+            for w in &f.sobol_warnings {
+                let _ = writeln!(o, "- {w}");
+            }
+            o.push('\n');
+        }
         let _ = writeln!(
             o,
-            "## Sensitivity (Sobol indices)\n\nShares of the variance across scenarios of the reference's risk, and of its difference from the best alternative (what decides whether `{refname}` is the safer choice), with 95% bootstrap intervals.\n\n| parameter | first order (risk) | total order (risk) | first order (difference) | total order (difference) |\n|---|---|---|---|---|"
+            "Shares of the variance across scenarios of the reference's risk, and of its difference from the best alternative (what decides whether `{refname}` is the safer choice), with 95% bootstrap intervals.\n\n| parameter | first order (risk) | total order (risk) | first order (difference) | total order (difference) |\n|---|---|---|---|---|"
         );
         for (k, (u, i)) in e.uncertain.iter().zip(idx).enumerate() {
             let dd = diff

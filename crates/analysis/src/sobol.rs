@@ -55,6 +55,68 @@ pub fn sobol_indices(y: &[f64], d: usize, bootstrap: usize, seed: u64) -> Vec<So
         .collect()
 }
 
+/// Widest first-order interval (hi - lo) a Sobol analysis should have before its ranking of
+/// inputs is read: wider than this, noise can reorder any two inputs.
+pub const READABLE_WIDTH: f64 = 0.2;
+
+/// Whether Sobol indices are noise, and the design that would make them readable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SobolNoise {
+    /// Plain-language warnings (empty when the indices can be read).
+    pub warnings: Vec<String>,
+    /// Base samples (`samples` of a Sobol design) that would bring the widest first-order
+    /// interval down to [`READABLE_WIDTH`], scaling as 1 / sqrt(n); none if already there.
+    pub samples_needed: Option<u64>,
+}
+
+/// Diagnoses indices estimated from `n` base rows, given the share of the outputs' variance
+/// that is replication noise when the caller knows it (for a probability estimated from `R`
+/// runs per scenario, the mean of p(1 - p) / R over the variance of the estimates). Warns when
+/// noise is a large share of the variance, when most first-order intervals are wider than their
+/// index (the ranking of inputs is noise), and when the indices break their bounds beyond their
+/// intervals (a total index above 1, or first-order indices summing above 1, at their lower
+/// bounds); and says how many base rows would make the widest first-order interval
+/// [`READABLE_WIDTH`] wide.
+pub fn noise(idx: &[SobolIndex], n: usize, noise_share: Option<f64>) -> SobolNoise {
+    let widths: Vec<f64> = idx.iter().map(|i| i.first_hi - i.first_lo).filter(|w| w.is_finite()).collect();
+    if widths.is_empty() {
+        return SobolNoise {
+            warnings: vec!["no finite Sobol interval: too few base rows or no variance".into()],
+            samples_needed: None,
+        };
+    }
+    let mut warnings = Vec::new();
+    if let Some(share) = noise_share.filter(|s| *s > 0.25) {
+        warnings.push(format!(
+            "{:.0}% of the variance across scenarios is replication noise, which the indices count as if inputs caused it: raise replications",
+            100.0 * share.min(1.0)
+        ));
+    }
+    let noisy = idx.iter().filter(|i| i.first_hi - i.first_lo > i.first.abs()).count();
+    if noisy * 2 > idx.len() {
+        warnings.push(format!(
+            "{noisy} of {} first-order intervals are wider than their index: the ranking of inputs is noise",
+            idx.len()
+        ));
+    }
+    let first_lo: f64 = idx.iter().map(|i| i.first_lo).filter(|x| x.is_finite()).sum();
+    let over = idx.iter().filter(|i| i.total_lo > 1.0).count();
+    if first_lo > 1.0 || over > 0 {
+        warnings.push(format!(
+            "the indices break their bounds beyond their intervals (first-order lower bounds sum to {first_lo:.2}; {over} total-order lower bounds above 1): noise"
+        ));
+    }
+    let widest = widths.iter().copied().fold(0.0, f64::max);
+    let samples_needed =
+        (widest > READABLE_WIDTH).then(|| (n as f64 * (widest / READABLE_WIDTH).powi(2)).ceil() as u64);
+    if let (Some(m), false) = (samples_needed, warnings.is_empty()) {
+        warnings.push(format!(
+            "about {m} base samples (design.samples; now {n}) would make every first-order interval at most {READABLE_WIDTH} wide"
+        ));
+    }
+    SobolNoise { warnings, samples_needed }
+}
+
 /// Lower and upper percentiles of the bootstrap intervals.
 const PERCENTILES: (f64, f64) = (0.025, 0.975);
 
@@ -226,6 +288,22 @@ mod tests {
 
     fn all_nan(ix: &SobolIndex) -> bool {
         [ix.first, ix.first_lo, ix.first_hi, ix.total, ix.total_lo, ix.total_hi].iter().all(|v| v.is_nan())
+    }
+
+    #[test]
+    fn a_design_too_small_for_its_noise_is_flagged() {
+        // Outputs that are pure noise: nothing but replication noise in any input.
+        let mut rng = SplitMix64(11);
+        let noisy: Vec<f64> = (0..40 * 5).map(|_| unit(&mut rng)).collect();
+        let idx = sobol_indices(&noisy, 3, 200, 3);
+        let n = noise(&idx, 40, Some(1.0));
+        assert!(!n.warnings.is_empty(), "{idx:?}");
+        assert!(n.samples_needed.is_some_and(|m| m > 40), "{n:?}");
+        // A clean, large design of a real function is not flagged.
+        let y = ishigami_design(20_000, 42);
+        let idx = sobol_indices(&y, 3, 100, 7);
+        let n = noise(&idx, 20_000, Some(0.0));
+        assert!(n.warnings.is_empty(), "{n:?}");
     }
 
     #[test]
