@@ -23,6 +23,7 @@ pub mod harm;
 pub mod history;
 pub mod manifest;
 pub mod runner;
+pub mod search;
 
 pub use calibrate::{Backtest, Calibration, Posterior, SmcSpec};
 pub use design::{Design, SobolRole};
