@@ -174,7 +174,9 @@ pub enum Command {
     },
     /// List every model parameter: default, range, unit, meaning, source, and whether the
     /// default sweep varies it and the calibration fits it.
-    #[command(after_help = "Examples:\n  brink params\n  brink params --json | jq '.parameters[] | select(.swept)'\n  brink params --markdown")]
+    #[command(
+        after_help = "Examples:\n  brink params\n  brink params --json | jq '.parameters[] | select(.swept)'\n  brink params --markdown"
+    )]
     Params {
         /// Every field as JSON: {"model": ..., "parameters": [{name, default, range, unit, group, meaning, source, swept, calibrated}]}.
         #[arg(long, conflicts_with = "markdown")]

@@ -708,7 +708,11 @@ pub fn backtest(path: &Path, bt: &brink_sweep::Backtest, note: &str) -> Result<(
     let specs: [(&brink_sweep::calibrate::Series, &str, &str); 4] = [
         (&bt.missiles, "missiles launched / year", "Ballistic missiles launched per year (CNS)"),
         (&bt.tests, "nuclear tests (cumulative)", "Nuclear tests, cumulative"),
-        (&bt.incidents, "deadly incidents (cumulative)", "Deadly armed incidents, cumulative (military clashes and attacks)"),
+        (
+            &bt.incidents,
+            "deadly incidents (cumulative)",
+            "Deadly armed incidents, cumulative (military clashes and attacks)",
+        ),
         (&bt.warheads, "warhead-equivalents", "Warheads and material at the end of each year (estimates as ranges)"),
     ];
     for (k, (area, (series, y_desc, caption))) in panels.iter().zip(specs).enumerate() {

@@ -166,3 +166,51 @@ pub fn monthly_frame(plan: &Plan, m: &Monthly) -> PolarsResult<DataFrame> {
     cols.push(Column::new("warheads_mean".into(), cells(&|c| per(c.warheads, c))));
     DataFrame::new(n, cols)
 }
+
+/// Rebuilds, from `monthly.parquet` read back, the integer aggregates the charts need; what
+/// is wrong with the frame otherwise.
+pub fn monthly_from_frame(df: &DataFrame, plan: &Plan) -> Result<Monthly, String> {
+    let np = plan.exp.policies.len();
+    let h = plan.exp.horizon;
+    if df.height() != np * h as usize {
+        return Err(format!("{} rows, expected {}", df.height(), np * h as usize));
+    }
+    let pe = |e: PolarsError| e.to_string();
+    let runs: Vec<u64> = df.column("runs").map_err(pe)?.u64().map_err(pe)?.iter().map(|x| x.unwrap_or(0)).collect();
+    let mut m = Monthly::new(h, np);
+    for (i, c) in m.cells.iter_mut().enumerate() {
+        c.runs = runs[i];
+    }
+    for (k, rung) in KEY_RUNGS.iter().enumerate() {
+        let v: Vec<f64> = df
+            .column(&format!("cum_p_{}", rung.name()))
+            .map_err(pe)?
+            .f64()
+            .map_err(pe)?
+            .iter()
+            .map(|x| x.unwrap_or(0.0))
+            .collect();
+        for p in 0..np {
+            let total = m.cells[p * h as usize].runs;
+            for t in 0..h as usize {
+                m.cells[p * h as usize + t].reached[k] = (v[p * h as usize + t] * total as f64).round() as u64;
+            }
+        }
+    }
+    // Score quantiles come back as a five-point histogram: enough to redraw the fan chart.
+    let q = |name: &str| -> Result<Vec<f64>, String> {
+        Ok(df.column(name).map_err(pe)?.f64().map_err(pe)?.iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+    };
+    let qs = [q("score_p05")?, q("score_p25")?, q("score_p50")?, q("score_p75")?, q("score_p95")?];
+    for (i, c) in m.cells.iter_mut().enumerate() {
+        for (j, w) in [5u32, 20, 25, 25, 25].iter().enumerate() {
+            let x = qs[j][i];
+            if x.is_finite() {
+                let bin = ((x as i32 - brink_sweep::runner::SCORE_MIN) / brink_sweep::runner::SCORE_BIN)
+                    .clamp(0, brink_sweep::runner::SCORE_BINS as i32 - 1);
+                c.score_hist[bin as usize] += w;
+            }
+        }
+    }
+    Ok(m)
+}

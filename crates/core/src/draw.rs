@@ -11,7 +11,7 @@ use rand::Rng as _;
 /// generator, with `libm`'s `log` and `lgamma`. Neither path calls the platform's libm, so a
 /// draw is bit-identical across machines whatever the mean. Counts saturate at `u32::MAX`.
 pub fn poisson(rng: &mut SimRng, lambda: f64) -> u32 {
-    if !(lambda > 0.0) || !lambda.is_finite() {
+    if lambda.is_nan() || lambda <= 0.0 || !lambda.is_finite() {
         return 0;
     }
     if lambda < 10.0 {
