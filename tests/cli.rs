@@ -211,7 +211,15 @@ fn a_sobol_design_gives_indices_and_a_report() {
     // The reference's risk and its difference from the best alternative, two parameters each.
     assert_eq!(sobol.lines().count(), 5, "{sobol}");
     assert!(sobol.contains("reference,incident_rate") && sobol.contains("difference,cvid_resistance"), "{sobol}");
-    for chart in ["sobol.png", "sobol_difference.png", "heatmap.png", "prim.png", "survival.png", "tradeoff.png", "distributions.png"] {
+    for chart in [
+        "sobol.png",
+        "sobol_difference.png",
+        "heatmap.png",
+        "prim.png",
+        "survival.png",
+        "tradeoff.png",
+        "distributions.png",
+    ] {
         assert!(dir.join("charts").join(chart).is_file(), "{chart}");
     }
     std::fs::remove_file(dir.join("report.md")).unwrap();
@@ -258,7 +266,11 @@ fn calibrate_and_backtest_read_the_record_and_are_deterministic() {
     let b = d.run(&[&args[..], &["--threads", "2", "--out", "b.csv"]].concat()).ok();
     let (pa, pb) = (std::fs::read(d.path().join("a.csv")).unwrap(), std::fs::read(d.path().join("b.csv")).unwrap());
     assert_eq!(pa, pb, "same seed, same posterior, whatever the threads");
-    assert!(a.stdout.contains("generation 1:") && b.stdout.contains("missiles_per_year_agreed_framework"), "{}", a.stdout);
+    assert!(
+        a.stdout.contains("generation 1:") && b.stdout.contains("missiles_per_year_agreed_framework"),
+        "{}",
+        a.stdout
+    );
     // What the replay leaves out is named.
     assert!(a.stderr.contains("era \"first_crisis\"") && a.stderr.contains("left out"), "{}", a.stderr);
     let cal = std::fs::read_dir(d.results().join("calibration")).unwrap().flatten().next().unwrap().path();
@@ -296,7 +308,8 @@ fn a_record_past_2016_is_replayed_to_its_end_with_the_later_eras_held_out() {
     )
     .unwrap();
     let m = std::fs::read_to_string(data.join("missile_launches.csv")).unwrap();
-    std::fs::write(data.join("missile_launches.csv"), m + "2017,20,10,10,10\n2018,0,0,0,0\n2019,25,12,12,12\n").unwrap();
+    std::fs::write(data.join("missile_launches.csv"), m + "2017,20,10,10,10\n2018,0,0,0,0\n2019,25,12,12,12\n")
+        .unwrap();
     let w = std::fs::read_to_string(data.join("warhead_estimates.csv")).unwrap();
     std::fs::write(data.join("warhead_estimates.csv"), w + "2020-01,30,40,synthetic,synthetic,low\n").unwrap();
     let r = d
@@ -314,7 +327,11 @@ fn a_record_past_2016_is_replayed_to_its_end_with_the_later_eras_held_out() {
     assert!(r.stdout.contains("held out (from 2017-03)"), "{}", r.stdout);
     // An unknown policy in the record is bad input: exit 2 with file and line.
     let eras = std::fs::read_to_string(data.join("policy_eras.csv")).unwrap();
-    std::fs::write(data.join("policy_eras.csv"), eras.replace(",maximum_pressure,synthetic era", ",maximum_presure,synthetic era")).unwrap();
+    std::fs::write(
+        data.join("policy_eras.csv"),
+        eras.replace(",maximum_pressure,synthetic era", ",maximum_presure,synthetic era"),
+    )
+    .unwrap();
     let r = d.run(&["backtest", "--reps", "1", "--data", "data"]).code(2);
     assert!(r.stderr.contains("policy_eras.csv:6: policy: unknown policy \"maximum_presure\""), "{}", r.stderr);
 }

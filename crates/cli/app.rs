@@ -70,8 +70,9 @@ fn dispatch(cli: Cli) -> Res {
             cmd::policies::policies(levers);
             Ok(())
         }
-        Command::Calibrate { particles, initial, generations, replays: r, out, coverage } => {
-            let spec = brink_sweep::SmcSpec { particles, initial, generations, seed: r.seed, ..Default::default() };
+        Command::Calibrate { particles, initial, generations, max_steps, replays: r, out, coverage } => {
+            let spec =
+                brink_sweep::SmcSpec { particles, initial, generations, max_steps, seed: r.seed, ..Default::default() };
             cmd::calibrate::calibrate_cmd(&cli.results, spec, &r, out.as_deref(), coverage)
         }
         Command::Backtest { posterior, reps, replays: r } => {

@@ -145,6 +145,9 @@ pub enum Command {
         /// Most generations after generation 0 (each lowers the tolerance).
         #[arg(long, default_value_t = 6)]
         generations: u32,
+        /// Most MCMC steps per chain and generation.
+        #[arg(long, default_value_t = 1_000)]
+        max_steps: u32,
         #[command(flatten)]
         replays: Replays,
         /// Also write the posterior CSV here.

@@ -19,7 +19,10 @@ fn main() {
         (Param::TransparencyEffect, 0.2, 0.9),
     ];
     println!("policy {}, {n} paired runs per end, outcome P(deadly incident or worse, 120 months)", policy.name());
-    println!("{:<22} {:<8} {:>12} {:>12} {:>9} {:>9} {:>9} {:>7}", "parameter", "range", "low", "high", "P(low)%", "P(high)%", "diff pp", "z");
+    println!(
+        "{:<22} {:<8} {:>12} {:>12} {:>9} {:>9} {:>9} {:>7}",
+        "parameter", "range", "low", "high", "P(low)%", "P(high)%", "diff pp", "z"
+    );
     for (param, lo, hi) in swept {
         let s = param.spec();
         for (label, a, b) in [("sweep", lo, hi), ("valid", s.min, s.max)] {

@@ -196,10 +196,10 @@ pub enum Msg {
     Ceasefire,
     /// The policy changed after an election.
     PolicyChanged,
-    /// A shipment of DPRK material seized at sea or in the air.
-    Interdiction,
-    /// A delivered onward transfer attributed to the DPRK.
-    TransferAttributed,
+    /// An interdiction of shipment `id` of DPRK material at sea or in the air.
+    Interdiction(u32),
+    /// Delivered onward transfer `id` attributed to the DPRK.
+    TransferAttributed(u32),
     // ---- DPRK ----
     /// A request for talks (the DPRK seeking relief under stress).
     TalksRequest,
@@ -255,11 +255,15 @@ pub enum Msg {
     /// A shipment of sold material in transit (`delivered: false`) or delivered and not yet
     /// attributed (`delivered: true`): what US intelligence may find this month.
     Shipment {
+        /// The shipment (the DPRK numbers its sales).
+        id: u32,
         /// Whether the buyer already holds it.
         delivered: bool,
     },
     /// Sold material reached its buyer (private: only the run's record sees it).
     TransferDelivered,
+    /// A shipment was seized before delivery (private: only the run's record sees it).
+    ShipmentSeized,
     // ---- ROK ----
     /// Inter-Korean engagement (talks, projects, aid).
     InterKoreanEngagement,
@@ -292,10 +296,10 @@ impl Msg {
     /// The rung on the escalation ladder this action reaches.
     pub fn rung(&self) -> Rung {
         match self {
-            Msg::ExerciseHeld | Msg::Threat | Msg::Interdiction => Rung::Posturing,
+            Msg::ExerciseHeld | Msg::Threat | Msg::Interdiction(_) => Rung::Posturing,
             Msg::MissileTest { long_range: false, .. } => Rung::MissileTest,
             Msg::MissileTest { long_range: true, .. } => Rung::LongRangeLaunch,
-            Msg::NuclearTest | Msg::NuclearAccident | Msg::TransferAttributed => Rung::NuclearTest,
+            Msg::NuclearTest | Msg::NuclearAccident | Msg::TransferAttributed(_) => Rung::NuclearTest,
             Msg::DeadlyIncident => Rung::DeadlyIncident,
             Msg::Strike | Msg::Retaliation => Rung::LimitedStrikes,
             Msg::WarBegins => Rung::War,
@@ -322,8 +326,8 @@ impl Msg {
             | Msg::DealEndedByDprk(_)
             | Msg::MoratoriumEnded
             | Msg::NuclearAccident
-            | Msg::TransferAttributed
-            | Msg::Interdiction
+            | Msg::TransferAttributed(_)
+            | Msg::Interdiction(_)
             | Msg::NuclearAlert => Category::NonViolent,
             Msg::ResolutionAdopted { .. } => Category::NonViolent,
             Msg::DeadlyIncident | Msg::Strike | Msg::Retaliation | Msg::WarBegins => Category::Violent,

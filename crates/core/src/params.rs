@@ -98,33 +98,33 @@ params! {
         "missile capability gained per missile test (it scales the deliverable arsenal, H2)", "assumption: ~35 tests 2014-2017 took capability from ~0.2 to ~0.7";
     DesignLearning = "design_learning", 0.25, [0.0, 1.0], "share/test", "programme",
         "nuclear design maturity gained per nuclear test", "the record: a standardised warhead claimed after the 5th test (Sept 2016)";
-    TestPrepMonths = "test_prep_months", 14.0, [0.0, 120.0], "months", "programme",
+    TestPrepMonths = "test_prep_months", 12.0, [0.0, 120.0], "months", "programme",
         "months of tunnel and device preparation a nuclear test needs after the previous one", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: nuclear_tests.csv: the shortest gap is 8 months (Jan-Sept 2016)";
     ProvenRestraint = "proven_restraint", 0.8, [0.0, 1.0], "share", "programme",
         "reduction of the nuclear-test hazard once the design is proven (maturity 1)", "the record: no test from 2018 on after the claimed thermonuclear test";
-    CampaignStart = "campaign_start", 0.1, [0.0, 1.0], "probability/month", "programme",
+    CampaignStart = "campaign_start", 0.082, [0.0, 1.0], "probability/month", "programme",
         "monthly probability a missile development campaign starts, at capability 0 (times 1 - capability)", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption: campaigns in 1998, 2006, 2009, 2012, 2014-17 (missile_launches.csv)";
     CampaignEnd = "campaign_end", 0.08, [0.0, 1.0], "probability/month", "programme",
         "monthly probability a missile campaign ends", "assumption: campaigns of one to two years";
-    CampaignBoost = "campaign_boost", 4.2, [0.0, 50.0], "multiplier", "programme",
+    CampaignBoost = "campaign_boost", 3.6, [0.0, 50.0], "multiplier", "programme",
         "rise of the missile launch rate during a campaign (x(1 + boost))", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: missile_launches.csv: 2014-2017 years of 15-24 launches against ~4 otherwise";
     PlanWeight = "plan_weight", 0.3, [0.0, 1.0], "share", "rivals",
         "share of testing that follows the development plan whatever talks, deals and moratoria (rival of talks_restraint)", "assumption (BRIEF §7: talks buy time; testing follows a plan)";
 
     // ---- provocations ----
-    MissileRate = "missile_rate", 0.6, [0.0, 20.0], "missiles/month", "H1",
+    MissileRate = "missile_rate", 0.52, [0.0, 20.0], "missiles/month", "H1",
         "missile launches a month at threat 0.5 and stress 0.5, outside campaigns, no talks, no deal", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: missile_launches.csv: strategic patience 9.3/yr";
-    ThreatElasticity = "threat_elasticity", 4.0, [0.0, 10.0], "log-rate/unit", "H1",
+    ThreatElasticity = "threat_elasticity", 3.3, [0.0, 10.0], "log-rate/unit", "H1",
         "log-change of provocation hazards per unit of threat perception", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption";
     LongRangeShare = "long_range_share", 0.15, [0.0, 1.0], "share", "H1",
         "share of launches that are long-range or satellite launches", "CNS database 2009-2016, approximate";
-    MoratoriumEffect = "moratorium_effect", 0.72, [0.0, 1.0], "share", "H4",
+    MoratoriumEffect = "moratorium_effect", 0.76, [0.0, 1.0], "share", "H4",
         "reduction of testing under a deal or a declared moratorium (of nuclear and long-range tests only, for a declared one)", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: missile_launches.csv: 0.1/yr under the Agreed Framework; 1999 moratorium";
-    TalksRestraint = "talks_restraint", 0.38, [0.0, 1.0], "share", "rivals",
+    TalksRestraint = "talks_restraint", 0.45, [0.0, 1.0], "share", "rivals",
         "reduction of testing while talks are under way (of the part not set by the plan)", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: missile_launches.csv: 1.2/yr during the six-party talks";
-    NuclearTestRate = "nuclear_test_rate", 0.23, [0.0, 1.0], "probability/month", "H1",
+    NuclearTestRate = "nuclear_test_rate", 0.22, [0.0, 1.0], "probability/month", "H1",
         "nuclear-test hazard a month at threat 0.5, an unproven design, material and preparation ready", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: nuclear_tests.csv: 5 tests 2006-2016, a 6th in Sept 2017";
-    IncidentRate = "incident_rate", 0.038, [0.0, 1.0], "probability/month", "escalation",
+    IncidentRate = "incident_rate", 0.034, [0.0, 1.0], "probability/month", "escalation",
         "deadly armed incident hazard a month at threat 0.5 and stress 0.5, no allied resolve, no arsenal effect", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: armed_incidents.csv: 4-8 deadly incidents 1996-2016";
     MoratoriumDeclare = "moratorium_declare", 0.02, [0.0, 1.0], "probability/month", "programme",
         "monthly probability of a self-declared testing moratorium, in talks or with a proven programme (x capability x design)", "the record: 1999 (in talks with the US) and April 2018 (after the ICBM test)";
@@ -160,13 +160,13 @@ params! {
         "deliverable warheads (warheads x capability) at which half the arsenal effect is reached", "assumption";
     StressToTalks = "stress_to_talks", 1.0, [0.0, 3.0], "weight", "rivals",
         "weight of the sanctions-to-talks channel: stress raises deal odds (x exp(w (stress - 0.5))) and the DPRK's requests for talks", "the pressure view (sanctions bring Pyongyang to the table); 1 = m3's (0.5 + stress) factor";
-    TalksSeeking = "talks_seeking", 0.23, [0.0, 1.0], "probability/month", "rivals",
+    TalksSeeking = "talks_seeking", 0.24, [0.0, 1.0], "probability/month", "rivals",
         "monthly probability the DPRK seeks talks at full stress (x stress_to_talks)", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption: 2011 and 2018 approaches under sanctions";
     StressToProvocation = "stress_to_provocation", 1.0, [0.0, 3.0], "log-rate", "rivals",
         "weight of the provoke-to-be-paid channel: stress raises provocation and sale hazards (+ w (stress - 0.5) in the log)", "Cha 2012 on coercive bargaining; assumption";
 
     // ---- bargaining ----
-    DealRate = "deal_rate", 0.17, [0.0, 1.0], "probability/month", "H1",
+    DealRate = "deal_rate", 0.18, [0.0, 1.0], "probability/month", "H1",
         "monthly deal probability in talks at trust 0.5, stress 0.5, no demand, no mediation", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption scaled to 3 deals (1994, 2007, 2012) in ~12 years of talks";
     CvidResistance = "cvid_resistance", 1.5, [0.0, 20.0], "log-odds", "H1",
         "DPRK resistance to deals that demand disarmament", "assumption (Powell 2006 commitment problem; sweep)";
@@ -178,21 +178,21 @@ params! {
         "share of the DPRK's acceptance (and of the US's answer to a request) lost at a full precondition", "assumption: talks under strategic patience were rare but happened (2012)";
     TrustSensitivity = "trust_sensitivity", 1.0, [0.0, 2.0], "share/unit", "H6",
         "relative change of talks acceptance and deal odds per unit of trust around 0.5", "1 = m3's (0.5 + trust) acceptance factor";
-    CrisisTalks = "crisis_talks", 0.18, [0.0, 1.0], "probability/month", "H1",
+    CrisisTalks = "crisis_talks", 0.13, [0.0, 1.0], "probability/month", "H1",
         "monthly probability of a US offer of talks right after a crisis, whatever the policy (x crisis level)", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: the record: Carter 1994, Singapore 2018 after the 2017 crisis";
     CrisisEasing = "crisis_easing", 0.5, [0.0, 1.0], "share", "H1",
         "share of a policy's precondition waived right after a crisis (x crisis level)", "assumption: 2018 summit without a prior denuclearisation step";
     CrisisMemory = "crisis_memory", 0.9, [0.0, 1.0], "share/month", "H1",
         "share of the crisis level kept from one month to the next", "assumption: diplomacy answers crises within about a year";
-    TalksBreakoff = "talks_breakoff", 0.2, [0.0, 1.0], "probability/month", "H1",
+    TalksBreakoff = "talks_breakoff", 0.17, [0.0, 1.0], "probability/month", "H1",
         "monthly probability talks break off without a deal", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption: rounds of the six-party talks stalled for months at a time";
-    CheatRate = "cheat_rate", 0.057, [0.0, 1.0], "probability/month", "H4",
-        "monthly probability the DPRK starts cheating on a deal at trust 0, threat 0.5 (x (1 - trust) x threat / 0.5)", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption: 2002 enrichment dispute after 8 years";
-    DetectWithAccess = "detect_with_access", 0.27, [0.0, 1.0], "probability/month", "H4",
+    CheatRate = "cheat_rate", 0.044, [0.0, 1.0], "probability/month", "H4",
+        "monthly probability the DPRK starts cheating on a deal at trust 0, threat 0.5 (x (1 - trust) x exp(threat_elasticity (threat - 0.5)))", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption: 2002 enrichment dispute after 8 years";
+    DetectWithAccess = "detect_with_access", 0.23, [0.0, 1.0], "probability/month", "H4",
         "monthly detection probability of cheating at full IAEA confidence", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: assumption";
     DetectWithoutAccess = "detect_without_access", 0.02, [0.0, 1.0], "probability/month", "H4",
         "monthly detection probability of cheating by national means alone", "assumption: the HEU programme exposed in 2002";
-    DealBreakdown = "deal_breakdown", 0.01, [0.0, 1.0], "probability/month", "H4",
+    DealBreakdown = "deal_breakdown", 0.0098, [0.0, 1.0], "probability/month", "H4",
         "monthly hazard that a deal collapses for other reasons", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: policy_eras.csv: Agreed Framework 8 years, 2007 deal 2 years";
     DismantleRate = "dismantle_rate", 0.03, [0.0, 1.0], "share/month", "H1",
         "share of the arsenal dismantled a month under a full-CVID deal", "assumption";
@@ -240,7 +240,7 @@ params! {
     // ---- UNSC and sanctions ----
     SanctionsStep = "sanctions_step", 0.1, [0.0, 1.0], "share", "H4",
         "rise of the sanctions level per resolution", "assumption: ~9 resolutions 2006-2017 took sanctions near the ceiling";
-    UnscPace = "unsc_pace", 0.69, [0.0, 1.0], "probability/month", "H4",
+    UnscPace = "unsc_pace", 0.61, [0.0, 1.0], "probability/month", "H4",
         "monthly probability a tabled draft comes to a vote (the first chance is the month after the trigger)", "posterior median of the calibration to 1994-2016 (configs/posterior.csv, docs/CALIBRATION.md); earlier anchor: unsc_resolutions.csv: resolutions 0-2 months after a test (mean 1.2)";
     ChinaVetoNuclear = "china_veto_nuclear", 0.05, [0.0, 1.0], "probability", "H4",
         "probability China or Russia vetoes sanctions after a nuclear test, a violation or a transfer (x stance)", "unsc_resolutions.csv: every such resolution 2006-2016 unanimous";
@@ -313,7 +313,7 @@ params! {
     AccidentThreat = "accident_threat", 0.3, [0.0, 1.0], "share", "rivals",
         "rise of the regime's threat perception after its own accident (fear that the US exploits the chaos; x (1 - threat))", "assumption (Sagan 1993: accidents in crises are read as threats)";
     AccidentCrisis = "accident_crisis", 0.5, [0.0, 1.0], "probability", "rivals",
-        "probability the US treats an accident as a crisis (a strike window; interdiction of unsecured material)", "BRIEF §7: an accident is itself a crisis; assumption";
+        "probability the US treats an accident as a crisis (a strike window)", "BRIEF §7: an accident is itself a crisis; assumption";
     TransferRate = "transfer_rate", 0.002, [0.0, 0.1], "probability/month", "H5",
         "onward-sale hazard a month at stress 0.5, a large stock, no transparency", "assumption: one known case (Syria, al-Kibar, 2007) in ~30 years";
     TransferStockHalf = "transfer_stock_half", 25.0, [0.1, 10000.0], "kg", "H5",

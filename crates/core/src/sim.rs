@@ -120,7 +120,7 @@ pub struct RunOutcome {
     pub transfer_month: Option<u32>,
     /// Deadly armed incidents (including clashes over an interdiction).
     pub incidents: u32,
-    /// Wars begun.
+    /// Wars begun (months in which the world went from peace to war).
     pub wars: u32,
     /// Nuclear accidents.
     pub accidents: u32,
@@ -128,7 +128,7 @@ pub struct RunOutcome {
     pub transfers: u32,
     /// Shipments that reached their buyer.
     pub transfers_delivered: u32,
-    /// Shipments seized in transit.
+    /// Shipments seized in transit (an interdiction that comes after delivery seizes nothing).
     pub interdictions: u32,
     /// Talks begun (offers accepted).
     pub talks: u32,
@@ -284,6 +284,7 @@ struct Simulation<'a> {
     inbox: Vec<Envelope>,
     outbox: Vec<Envelope>,
     out: RunOutcome,
+    was_at_war: bool,
 }
 
 impl<'a> Simulation<'a> {
@@ -338,6 +339,7 @@ impl<'a> Simulation<'a> {
             inbox: Vec::with_capacity(32),
             outbox: Vec::with_capacity(32),
             out,
+            was_at_war: false,
         }
     }
 
@@ -457,9 +459,8 @@ impl<'a> Simulation<'a> {
                     o.transfers += 1;
                 }
                 Msg::TransferDelivered => o.transfers_delivered += 1,
-                Msg::Interdiction => o.interdictions += 1,
+                Msg::ShipmentSeized => o.interdictions += 1,
                 Msg::DeadlyIncident => o.incidents += 1,
-                Msg::WarBegins => o.wars += 1,
                 Msg::TalksAccepted => o.talks += 1,
                 Msg::MoratoriumDeclared => o.moratoria += 1,
                 Msg::DealAgreed(_) => o.deals += 1,
@@ -469,6 +470,9 @@ impl<'a> Simulation<'a> {
                 _ => {}
             }
         }
+        // A war is counted when the world goes to war (two declarations in a month are one war).
+        o.wars += u32::from(self.world.at_war && !self.was_at_war);
+        self.was_at_war = self.world.at_war;
         o.max_rung = o.max_rung.max(self.world.rung);
         o.missile_tests += missiles;
         o.nuclear_tests += nuclear;

@@ -74,8 +74,8 @@ pub fn describe(m: &Msg) -> String {
         Msg::MissileTest { count, long_range } => {
             format!("launches {count} missile(s){}", if *long_range { ", one long-range" } else { "" })
         }
-        Msg::Shipment { delivered } => {
-            format!("material {}", if *delivered { "delivered, not yet attributed" } else { "in transit" })
+        Msg::Shipment { id, delivered } => {
+            format!("shipment {id}: {}", if *delivered { "delivered, not yet attributed" } else { "in transit" })
         }
         Msg::ResolutionAdopted { kind, sanctions, .. } => {
             format!("adopts {} (sanctions now {sanctions:.2})", draft_name(*kind))

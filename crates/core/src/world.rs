@@ -17,8 +17,9 @@ pub struct World {
     pub alert: f64,
     /// Whether a major war is under way.
     pub at_war: bool,
-    /// Political crisis level, 0..1: 1 in a month with a long-range launch or worse, an
-    /// accident or a detected transfer; decays by `crisis_memory` a month. Diplomacy reads it.
+    /// Political crisis level, 0..1: 1 in a month whose rung is a long-range launch or worse
+    /// (a nuclear test, an accident, an attributed transfer, violence); decays by
+    /// `crisis_memory` a month. Diplomacy reads it.
     pub crisis: f64,
     /// US public posture.
     pub us: UsPublic,

@@ -125,12 +125,76 @@ fn detected_transfers_bring_interdictions_attributions_and_sanctions() {
     let p = with(&Params::default(), &[(Param::TransferRate, 0.05), (Param::ChinaVetoNuclear, 0.0)]);
     let t = traces(&pol, &p, 200, 120);
     let sales = count(&t, |m| *m == Msg::MaterialTransferred);
-    let seized = count(&t, |m| *m == Msg::Interdiction);
-    let attributed = count(&t, |m| *m == Msg::TransferAttributed);
-    let sanctioned =
-        count(&t, |m| matches!(m, Msg::ResolutionAdopted { kind: Draft::SanctionsAfterTransfer, .. }));
-    assert!(sales > 100 && seized > 0 && attributed > 0 && sanctioned > 0, "{sales} {seized} {attributed} {sanctioned}");
+    let seized = count(&t, |m| *m == Msg::ShipmentSeized);
+    let attributed = count(&t, |m| matches!(m, Msg::TransferAttributed(_)));
+    let sanctioned = count(&t, |m| matches!(m, Msg::ResolutionAdopted { kind: Draft::SanctionsAfterTransfer, .. }));
+    assert!(
+        sales > 100 && seized > 0 && attributed > 0 && sanctioned > 0,
+        "{sales} {seized} {attributed} {sanctioned}"
+    );
     assert!(seized + attributed <= sales);
+    // Each shipment is interdicted or attributed at most once, and a seized one is never
+    // delivered.
+    let delivered = count(&t, |m| *m == Msg::TransferDelivered);
+    assert!(seized + delivered <= sales, "{seized} + {delivered} > {sales}");
+    for tr in &t {
+        let mut acted: Vec<u32> = tr
+            .months
+            .iter()
+            .flat_map(|m| &m.messages)
+            .filter_map(|e| match e.msg {
+                Msg::Interdiction(id) | Msg::TransferAttributed(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        let n = acted.len();
+        acted.sort();
+        acted.dedup();
+        assert_eq!(acted.len(), n, "a shipment handled twice");
+    }
+}
+
+#[test]
+fn a_war_is_counted_once_and_inducements_relieve_the_economy() {
+    // Misread escalation during a war does not start a second one.
+    let mut pol = policy("maximum_pressure");
+    pol.set(Lever::Force, 1.0).unwrap();
+    let p = with(
+        &Params::default(),
+        &[
+            (Param::StrikeRate, 1.0),
+            (Param::Retaliation, 1.0),
+            (Param::WarFromRetaliation, 1.0),
+            (Param::WarEnd, 0.0),
+            (Param::InadvertentRate, 1.0),
+        ],
+    );
+    for o in runs(&pol, &p, 50) {
+        assert!(o.wars <= 1, "{} wars without a ceasefire", o.wars);
+    }
+    // Inducements under a deal lower economic stress.
+    let pol = policy("engagement_freeze");
+    let events = [Event { month: 0, kind: EventKind::DealInForce }];
+    let q =
+        with(&Params::default(), &[(Param::DealBreakdown, 0.0), (Param::CheatRate, 0.0), (Param::WalkoutTrust, 0.0)]);
+    let stress = |size: f64| {
+        let q = with(&q, &[(Param::InducementSize, size)]);
+        let spec = RunSpec { policy: &pol, election_target: None, params: &q, horizon: 24, events: &events };
+        let mut last = Vec::new();
+        for s in 0..20 {
+            struct S<'a>(&'a mut f64);
+            impl brink_core::Observer for S<'_> {
+                fn month(&mut self, log: &brink_core::MonthLog) {
+                    *self.0 = log.stress;
+                }
+            }
+            let mut x = 0.0;
+            run_observed(&spec, s, &mut S(&mut x));
+            last.push(x);
+        }
+        mean(last.into_iter())
+    };
+    assert!(stress(0.1) < stress(0.0), "{} vs {}", stress(0.1), stress(0.0));
 }
 
 #[test]
@@ -271,7 +335,8 @@ fn talks_restrain_testing_only_as_far_as_the_plan_allows() {
     // Talks forced on at every chance: restraint bites unless the plan sets all testing.
     let mut pol = policy("summit_diplomacy");
     pol.set(Lever::Talks, 1.0).unwrap();
-    let p = with(&Params::default(), &[(Param::TalksBreakoff, 0.0), (Param::DealRate, 0.0), (Param::TalksRestraint, 1.0)]);
+    let p =
+        with(&Params::default(), &[(Param::TalksBreakoff, 0.0), (Param::DealRate, 0.0), (Param::TalksRestraint, 1.0)]);
     let missiles = |p: &Params| mean(runs(&pol, p, 300).iter().map(|o| o.missile_tests as f64));
     let restrained = missiles(&with(&p, &[(Param::PlanWeight, 0.0)]));
     let planned = missiles(&with(&p, &[(Param::PlanWeight, 1.0)]));
@@ -307,7 +372,12 @@ fn a_declared_moratorium_holds_back_nuclear_and_long_range_tests() {
     let pol = policy("maximum_pressure");
     let p = with(
         &Params::default(),
-        &[(Param::InitialDesign, 0.0), (Param::MoratoriumLapse, 0.0), (Param::PlanWeight, 0.0), (Param::MoratoriumEffect, 0.95)],
+        &[
+            (Param::InitialDesign, 0.0),
+            (Param::MoratoriumLapse, 0.0),
+            (Param::PlanWeight, 0.0),
+            (Param::MoratoriumEffect, 0.95),
+        ],
     );
     let events = [Event { month: 0, kind: EventKind::Moratorium(true) }];
     let spec = RunSpec { policy: &pol, election_target: None, params: &p, horizon: 120, events: &events };
@@ -331,7 +401,9 @@ fn production_follows_the_capacity_and_a_deal_freezes_the_reactor() {
     // An imposed capacity path switches production off from its month.
     let events = [Event { month: 0, kind: EventKind::Capacity { plutonium: 0.0, enrichment: 0.0 } }];
     let spec = RunSpec { policy: &pol, election_target: None, params: &p, horizon: 120, events: &events };
-    assert!(mean((0..100).map(|s| run(&spec, s)).map(|o| o.warheads_end as f64 + o.fissile_kg_end / 5.0)) <= none + 1e-9);
+    assert!(
+        mean((0..100).map(|s| run(&spec, s)).map(|o| o.warheads_end as f64 + o.fissile_kg_end / 5.0)) <= none + 1e-9
+    );
 }
 
 #[test]
@@ -508,7 +580,12 @@ fn a_us_strike_strains_the_alliance_with_an_engagement_minded_seoul() {
     pol.set(Lever::Force, 1.0).unwrap();
     let p = with(
         &Params::default(),
-        &[(Param::StrikeRate, 1.0), (Param::RokStrikeVeto, 0.0), (Param::InitialWarheads, 0.0), (Param::Retaliation, 0.0)],
+        &[
+            (Param::StrikeRate, 1.0),
+            (Param::RokStrikeVeto, 0.0),
+            (Param::InitialWarheads, 0.0),
+            (Param::Retaliation, 0.0),
+        ],
     );
     let coh = |p: &Params| mean(runs(&pol, p, 100).iter().map(|o| o.cohesion_end));
     let resented = coh(&with(&p, &[(Param::StrikeStrain, 0.5)]));
@@ -604,7 +681,8 @@ fn verified_months_count_only_under_a_deal() {
     // Relief needs verified months under the deal in force: with the deal ended by the US in
     // month 1 and inspectors' last report arriving after it, no relief is ever proposed.
     let pol = policy(OPED_POLICY);
-    let p = with(&Params::default(), &[(Param::DealRate, 0.0), (Param::ReliefInterval, 1.0), (Param::TalksSeeking, 0.0)]);
+    let p =
+        with(&Params::default(), &[(Param::DealRate, 0.0), (Param::ReliefInterval, 1.0), (Param::TalksSeeking, 0.0)]);
     let events = [Event { month: 0, kind: EventKind::DealInForce }, Event { month: 2, kind: EventKind::UsEndsDeal }];
     let spec = RunSpec { policy: &pol, election_target: None, params: &p, horizon: 24, events: &events };
     for s in 0..20 {
@@ -616,7 +694,8 @@ fn verified_months_count_only_under_a_deal() {
             .filter(|m| m.month > 3)
             .flat_map(|m| &m.messages)
             .any(|e| matches!(e.msg, Msg::ProposeRelief { .. }));
-        let later_deal = t.months.iter().flat_map(|m| &m.messages).filter(|e| matches!(e.msg, Msg::DealAgreed(_))).count() > 1;
+        let later_deal =
+            t.months.iter().flat_map(|m| &m.messages).filter(|e| matches!(e.msg, Msg::DealAgreed(_))).count() > 1;
         assert!(!late_relief || later_deal, "seed {s}: relief proposed after the deal ended");
     }
 }

@@ -31,7 +31,16 @@ fn main() {
     println!("{:24} {:>9} {:>9} {:>9}  {:>6}  prior", "parameter", "5%", "median", "95%", "width");
     for ((p, q), prior) in cal.posterior.ranges().into_iter().zip(PRIORS) {
         let w = (q[3] - q[1]) / (prior.high - prior.low);
-        println!("{:24} {:>9.4} {:>9.4} {:>9.4}  {:>6.2}  [{}, {}]", p.name(), q[1], q[2], q[3], w, prior.low, prior.high);
+        println!(
+            "{:24} {:>9.4} {:>9.4} {:>9.4}  {:>6.2}  [{}, {}]",
+            p.name(),
+            q[1],
+            q[2],
+            q[3],
+            w,
+            prior.low,
+            prior.high
+        );
     }
     let bt = backtest(&r, &rp, &cal.posterior, 4, 1, &Params::default());
     for c in &bt.checks {

@@ -6,7 +6,8 @@ fn main() {
     let r = Record::embedded();
     let rp = Replay::from_record(&r);
     let p = rp.params(&Params::default());
-    let spec = RunSpec { policy: &rp.policy, election_target: None, params: &p, horizon: rp.horizon, events: &rp.events };
+    let spec =
+        RunSpec { policy: &rp.policy, election_target: None, params: &p, horizon: rp.horizon, events: &rp.events };
     let mut why = std::collections::BTreeMap::new();
     for s in 0..500 {
         let mut t = Trace::default();

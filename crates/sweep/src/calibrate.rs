@@ -53,7 +53,12 @@ pub const PRIORS: &[Prior] = &[
     Prior { param: Param::DealRate, low: 0.01, high: 0.5, why: "one deal per 2 to 100 months of talks at trust 0.5" },
     Prior { param: Param::TalksBreakoff, low: 0.01, high: 0.3, why: "talks last 3 to 100 months" },
     Prior { param: Param::DealBreakdown, low: 0.0, high: 0.05, why: "a deal lasts at least 20 months on average" },
-    Prior { param: Param::IncidentRate, low: 0.001, high: 0.05, why: "one deadly incident per 2 to 80 years at threat 0.5" },
+    Prior {
+        param: Param::IncidentRate,
+        low: 0.001,
+        high: 0.05,
+        why: "one deadly incident per 2 to 80 years at threat 0.5",
+    },
     Prior { param: Param::CampaignStart, low: 0.0, high: 0.2, why: "no campaigns to one every 5 months" },
     Prior { param: Param::CampaignBoost, low: 0.0, high: 10.0, why: "campaigns from no effect to an 11-fold rate" },
     Prior { param: Param::TalksSeeking, low: 0.0, high: 0.5, why: "the whole plausible range" },
@@ -296,12 +301,9 @@ impl History {
             }
             StatKind::Incidents(a, b) => count(&self.incidents, *a, *b),
             StatKind::NuclearTests(a, b) => count(&self.tests, *a, *b),
-            StatKind::FirstTestYear(a, b) => self
-                .tests
-                .iter()
-                .find(|m| **m >= *a && **m <= *b)
-                .map(|m| m.decimal())
-                .unwrap_or(Ym(b.0 + 1).decimal()),
+            StatKind::FirstTestYear(a, b) => {
+                self.tests.iter().find(|m| **m >= *a && **m <= *b).map(|m| m.decimal()).unwrap_or(Ym(b.0 + 1).decimal())
+            }
             StatKind::TestToSanctions(a, b) => {
                 let delays: Vec<f64> = self
                     .tests
@@ -377,8 +379,11 @@ pub fn replay(rp: &Replay, params: &Params, seed: u64) -> History {
     let p = rp.params(params);
     let spec =
         RunSpec { policy: &rp.policy, election_target: None, params: &p, horizon: rp.horizon, events: &rp.events };
-    let mut rec =
-        Recorder { rp, kg_per_warhead: p[Param::KgPerWarhead], h: History { start: Some(rp.start), ..History::default() } };
+    let mut rec = Recorder {
+        rp,
+        kg_per_warhead: p[Param::KgPerWarhead],
+        h: History { start: Some(rp.start), ..History::default() },
+    };
     run_observed(&spec, seed, &mut rec);
     rec.h
 }
@@ -396,21 +401,38 @@ pub struct SmcSpec {
     pub quantile: f64,
     /// Stop when a generation accepts fewer than this share of its proposals.
     pub min_acceptance: f64,
+    /// Most MCMC steps per chain and generation (the steps a 99% chance of a move needs,
+    /// capped here).
+    pub max_steps: u32,
     /// Master seed.
     pub seed: u64,
 }
 
 impl Default for SmcSpec {
     fn default() -> Self {
-        SmcSpec { particles: 1_000, initial: 40_000, generations: 8, quantile: 0.5, min_acceptance: 0.002, seed: 19_941_021 }
+        SmcSpec {
+            particles: 1_000,
+            initial: 100_000,
+            generations: 6,
+            quantile: 0.5,
+            min_acceptance: 0.002,
+            max_steps: 1_000,
+            seed: 19_941_021,
+        }
     }
 }
 
 impl SmcSpec {
     fn key_text(&self) -> String {
         format!(
-            "{}:{}:{}:{:?}:{:?}:{}",
-            self.particles, self.initial, self.generations, self.quantile, self.min_acceptance, self.seed
+            "{}:{}:{}:{:?}:{:?}:{}:{}",
+            self.particles,
+            self.initial,
+            self.generations,
+            self.quantile,
+            self.min_acceptance,
+            self.max_steps,
+            self.seed
         )
     }
 }
@@ -616,12 +638,8 @@ fn smc(
 ) -> (Population, Vec<Generation>, u64) {
     let ctx = Ctx { rp, stats, observed, scale: &prior.scale, base };
     let n = spec.particles.min(spec.initial).max(2) as usize;
-    let mut order: Vec<(f64, usize)> = prior
-        .sims
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (distance(stats, observed, &prior.scale, x), i))
-        .collect();
+    let mut order: Vec<(f64, usize)> =
+        prior.sims.iter().enumerate().map(|(i, x)| (distance(stats, observed, &prior.scale, x), i)).collect();
     order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     order.truncate(n);
     let mut pop = Population {
@@ -672,7 +690,7 @@ fn smc(
             let steps = if acceptance >= 1.0 {
                 1
             } else {
-                (libm::log(0.01) / libm::log(1.0 - acceptance)).ceil().clamp(1.0, 200.0) as u64
+                (libm::log(0.01) / libm::log(1.0 - acceptance)).ceil().clamp(1.0, spec.max_steps.max(1) as f64) as u64
             };
             for s in 1..steps {
                 step(&mut chains, s);
@@ -696,6 +714,14 @@ fn smc(
         }
     }
     (pop, gens, replays)
+}
+
+/// Distinct particles of a population (copies left by chains that did not move count once).
+fn distinct(pop: &Population) -> usize {
+    let mut keys: Vec<Vec<u64>> = pop.thetas.iter().map(|z| z.iter().map(|x| x.to_bits()).collect()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.len()
 }
 
 /// Calibrates the [`PRIORS`] to the record over the replay `rp` by ABC-SMC, in parallel on the
@@ -724,6 +750,8 @@ pub fn calibrate(r: &Record, rp: &Replay, spec: &SmcSpec, base: &Params) -> Cali
         ("generations".to_string(), spec.generations.to_string()),
         ("quantile".to_string(), format!("{:?}", spec.quantile)),
         ("min_acceptance".to_string(), format!("{:?}", spec.min_acceptance)),
+        ("max_steps".to_string(), spec.max_steps.to_string()),
+        ("distinct_particles".to_string(), distinct(&pop).to_string()),
         ("seed".to_string(), spec.seed.to_string()),
         ("replays".to_string(), replays.to_string()),
         ("tolerances".to_string(), generations.iter().map(|g| format!("{:.4}", g.epsilon)).collect::<Vec<_>>().join(",")),
@@ -1081,7 +1109,15 @@ mod tests {
     use super::*;
 
     fn small() -> SmcSpec {
-        SmcSpec { particles: 40, initial: 400, generations: 2, quantile: 0.5, min_acceptance: 0.02, seed: 5 }
+        SmcSpec {
+            particles: 40,
+            initial: 400,
+            generations: 2,
+            quantile: 0.5,
+            min_acceptance: 0.02,
+            max_steps: 200,
+            seed: 5,
+        }
     }
 
     #[test]
@@ -1094,7 +1130,10 @@ mod tests {
         assert!((get("missiles_per_year_six_party_talks") - 7.0 / 6.0).abs() < 1e-12);
         assert!((get("missiles_per_year_strategic_patience") - 9.25).abs() < 1e-12);
         assert_eq!(get("nuclear_tests_six_party_talks") + get("nuclear_tests_strategic_patience"), 5.0);
-        assert_eq!((get("incidents_agreed_framework"), get("incidents_six_party_talks"), get("incidents_strategic_patience")), (2.0, 0.0, 3.0));
+        assert_eq!(
+            (get("incidents_agreed_framework"), get("incidents_six_party_talks"), get("incidents_strategic_patience")),
+            (2.0, 0.0, 3.0)
+        );
         assert!((get("first_nuclear_test_year") - (2006.0 + 9.0 / 12.0)).abs() < 1e-12);
         // 1718 the same month as the first test; 1874, 2094: one month; 2270, 2321: two.
         assert!((get("months_test_to_sanctions") - 1.2).abs() < 1e-12);
@@ -1111,7 +1150,10 @@ mod tests {
         let rp = Replay::new(&r, &Span { holdout_from: Some(Ym::new(2009, 1)), ..Span::default() }).unwrap();
         let st = statistics(&r, &rp);
         let held: Vec<&str> = st.iter().filter(|s| s.window == Window::Holdout).map(|s| s.name.as_str()).collect();
-        assert!(held.contains(&"missiles_per_year_strategic_patience") && held.contains(&"warheads_2017_01"), "{held:?}");
+        assert!(
+            held.contains(&"missiles_per_year_strategic_patience") && held.contains(&"warheads_2017_01"),
+            "{held:?}"
+        );
         let first = st.iter().find(|s| s.name == "first_nuclear_test_year").unwrap();
         assert_eq!(first.window, Window::Fit);
         assert!((first.observed - 2006.75).abs() < 1e-12);
@@ -1142,7 +1184,8 @@ mod tests {
     fn posterior_round_trips_and_refuses_bad_values() {
         let r = Record::embedded();
         let rp = Replay::from_record(&r);
-        let cal = calibrate(&r, &rp, &SmcSpec { particles: 5, initial: 50, generations: 0, ..small() }, &Params::default());
+        let cal =
+            calibrate(&r, &rp, &SmcSpec { particles: 5, initial: 50, generations: 0, ..small() }, &Params::default());
         let text = cal.posterior.to_csv();
         let back = Posterior::parse(&text).unwrap();
         assert_eq!(back, cal.posterior);
@@ -1178,7 +1221,12 @@ mod tests {
         // prior, that of a parameter the record cannot see (safety_effect) is not much narrower.
         let r = Record::embedded();
         let rp = Replay::from_record(&r);
-        let cal = calibrate(&r, &rp, &SmcSpec { particles: 200, initial: 10_000, generations: 2, ..small() }, &Params::default());
+        let cal = calibrate(
+            &r,
+            &rp,
+            &SmcSpec { particles: 200, initial: 10_000, generations: 2, ..small() },
+            &Params::default(),
+        );
         let width = |p: Param| {
             let (_, q) = cal.posterior.ranges().into_iter().find(|(x, _)| *x == p).unwrap();
             let prior = PRIORS.iter().find(|x| x.param == p).unwrap();
@@ -1202,7 +1250,14 @@ mod embedded {
         for (p, q) in post.ranges() {
             let s = p.spec();
             if s.source.starts_with("posterior median") {
-                assert!(s.default >= q[1] && s.default <= q[3], "{} = {} lies outside [{}, {}]", s.name, s.default, q[1], q[3]);
+                assert!(
+                    s.default >= q[1] && s.default <= q[3],
+                    "{} = {} lies outside [{}, {}]",
+                    s.name,
+                    s.default,
+                    q[1],
+                    q[3]
+                );
                 checked += 1;
             }
         }
@@ -1225,11 +1280,15 @@ mod embedded {
             generations: get("generations").parse().unwrap(),
             quantile: get("quantile").parse().unwrap(),
             min_acceptance: get("min_acceptance").parse().unwrap(),
+            max_steps: get("max_steps").parse().unwrap(),
             seed: get("seed").parse().unwrap(),
         };
         let rp = replay_of(&r, &post).unwrap();
         let cal = calibrate(&r, &rp, &spec, &Params::default());
         assert_eq!(post.meta("calibration"), Some(cal.hash.as_str()));
-        assert!(cal.posterior.text == post.text, "the embedded posterior is not this calibration's output: recalibrate");
+        assert!(
+            cal.posterior.text == post.text,
+            "the embedded posterior is not this calibration's output: recalibrate"
+        );
     }
 }

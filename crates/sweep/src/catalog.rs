@@ -106,6 +106,9 @@ mod tests {
     #[test]
     fn model_md_holds_the_current_catalogue() {
         let doc = include_str!("../../../docs/MODEL.md");
-        assert!(doc.contains(&markdown()), "docs/MODEL.md is out of date: paste `brink params --markdown` into section 7");
+        assert!(
+            doc.contains(&markdown()),
+            "docs/MODEL.md is out of date: paste `brink params --markdown` into section 7"
+        );
     }
 }

@@ -435,8 +435,7 @@ struct Checker<'a> {
 
 type Table<'i> = DeTable<'i>;
 
-const TOP_KEYS: &[&str] =
-    &["experiment", "design", "election", "model", "uncertain", "policies", "posterior", "harm"];
+const TOP_KEYS: &[&str] = &["experiment", "design", "election", "model", "uncertain", "policies", "posterior", "harm"];
 const POSTERIOR_KEYS: &[&str] = &["file", "blake3", "params"];
 const EXPERIMENT_KEYS: &[&str] =
     &["name", "description", "horizon_months", "start", "replications", "seed", "policies", "reference_policy"];
@@ -739,7 +738,11 @@ impl<'a> Checker<'a> {
             let Some(i) = Harm::index(k.get_ref()) else { continue };
             match self.number_in(v, &field, Some((0.0, 1e12))) {
                 Some(x) if (0.0..=1e12).contains(&x) => exp.harm.weights[i] = x + 0.0,
-                Some(x) => self.problem(v.span(), &field, format!("{x} is outside [0, 1e12]: a weight is expected deaths per event")),
+                Some(x) => self.problem(
+                    v.span(),
+                    &field,
+                    format!("{x} is outside [0, 1e12]: a weight is expected deaths per event"),
+                ),
                 None => {}
             }
         }
@@ -1198,7 +1201,11 @@ pub fn policy_file(text: &str, file: &str) -> Result<Policy, ConfigError> {
             if let Some(t) = cx.table(root, "policies", "policies") {
                 let entries: Vec<_> = t.iter().collect();
                 if entries.len() != 1 {
-                    cx.problem(0..0, "policies", format!("a policy file defines exactly one [policies.NAME], not {}", entries.len()));
+                    cx.problem(
+                        0..0,
+                        "policies",
+                        format!("a policy file defines exactly one [policies.NAME], not {}", entries.len()),
+                    );
                 } else {
                     let (k, v) = entries[0];
                     found = cx.user_policy(k.get_ref(), v, &format!("policies.{}", k.get_ref()), &Defined::default());

@@ -79,14 +79,7 @@ impl Harm {
 
     /// The counts of a run, in the order of [`KINDS`].
     pub fn counts(o: &RunOutcome) -> [u32; KINDS.len()] {
-        [
-            o.incidents,
-            o.strikes,
-            o.wars,
-            u32::from(o.status == Status::NuclearUse),
-            o.accidents,
-            o.transfers_delivered,
-        ]
+        [o.incidents, o.strikes, o.wars, u32::from(o.status == Status::NuclearUse), o.accidents, o.transfers_delivered]
     }
 
     /// The harm-weighted outcome of a run: the weighted sum of its counts.

@@ -354,7 +354,11 @@ impl Record {
             let name = field(&row, "parameter").trim();
             let param = Param::from_name(name).ok_or_else(|| {
                 let names: Vec<&str> = Param::ALL.iter().map(|p| p.name()).collect();
-                bad(f, line, format!("parameter: unknown parameter {name:?}{}", crate::experiment::suggest(name, &names)))
+                bad(
+                    f,
+                    line,
+                    format!("parameter: unknown parameter {name:?}{}", crate::experiment::suggest(name, &names)),
+                )
             })?;
             let s = param.spec();
             state.push((date, param, num(f, line, "value", field(&row, "value"), s.min, s.max)?));
@@ -479,7 +483,9 @@ impl Replay {
         }
         if let Some(h) = span.holdout_from {
             if h <= start || h > end {
-                return Err(format!("--holdout-from {h}: must lie after the start ({start}) and no later than the end ({end})"));
+                return Err(format!(
+                    "--holdout-from {h}: must lie after the start ({start}) and no later than the end ({end})"
+                ));
             }
         }
         let horizon = start.until(end) as u32 + 1;
@@ -491,11 +497,17 @@ impl Replay {
         for (i, e) in r.eras.iter().enumerate() {
             let era_end = r.eras.get(i + 1).map(|n| Ym(n.start.0 - 1)).unwrap_or(e.end).min(end);
             let Some(p) = &e.policy else {
-                notes.push(format!("policy_eras.csv: era {:?} ({} to {}) names no policy: left out", e.name, e.start, e.end));
+                notes.push(format!(
+                    "policy_eras.csv: era {:?} ({} to {}) names no policy: left out",
+                    e.name, e.start, e.end
+                ));
                 continue;
             };
             if era_end < start || e.start > end {
-                notes.push(format!("policy_eras.csv: era {:?} ({} to {}) lies outside the replay ({start} to {end}): left out", e.name, e.start, e.end));
+                notes.push(format!(
+                    "policy_eras.csv: era {:?} ({} to {}) lies outside the replay ({start} to {end}): left out",
+                    e.name, e.start, e.end
+                ));
                 continue;
             }
             let from = e.start.max(start);
@@ -505,7 +517,9 @@ impl Replay {
                 events.push(Event { month: m, kind: EventKind::Policy(p.clone()) });
             }
             match span.holdout_from {
-                Some(h) if from >= h => eras.push(ReplayEra { name: e.name.clone(), start: from, end: era_end, window: Window::Holdout }),
+                Some(h) if from >= h => {
+                    eras.push(ReplayEra { name: e.name.clone(), start: from, end: era_end, window: Window::Holdout })
+                }
                 Some(h) if era_end >= h => {
                     eras.push(ReplayEra { name: e.name.clone(), start: from, end: Ym(h.0 - 1), window: Window::Fit });
                     eras.push(ReplayEra {
@@ -596,7 +610,10 @@ impl Replay {
         let outside = |m: Ym| m < first || m > last;
         let years: Vec<i32> = r.missiles.iter().map(|(y, _)| *y).filter(|y| outside(Ym::new(*y, 7))).collect();
         if let (Some(a), Some(b)) = (years.first(), years.last()) {
-            self.notes.push(format!("missile_launches.csv: {} years ({a}-{b}) lie outside the replay: left out", years.len()));
+            self.notes.push(format!(
+                "missile_launches.csv: {} years ({a}-{b}) lie outside the replay: left out",
+                years.len()
+            ));
         }
         for (file, months) in [
             ("nuclear_tests.csv", &r.nuclear_tests),
@@ -702,7 +719,8 @@ mod tests {
     #[test]
     fn a_replay_can_start_late_end_early_and_hold_out_the_end() {
         let r = Record::embedded();
-        let span = Span { from: Some(Ym::new(2003, 1)), until: Some(Ym::new(2012, 12)), holdout_from: Some(Ym::new(2010, 6)) };
+        let span =
+            Span { from: Some(Ym::new(2003, 1)), until: Some(Ym::new(2012, 12)), holdout_from: Some(Ym::new(2010, 6)) };
         let rp = Replay::new(&r, &span).unwrap();
         assert_eq!((rp.start, rp.end(), rp.horizon), (Ym::new(2003, 1), Ym::new(2012, 12), 120));
         assert_eq!(rp.policy.name(), "six_party_talks");
@@ -744,10 +762,17 @@ mod tests {
         let e = Record::parse(&with("policy_eras.csv", |t| t.replace(",strategic_patience,", ",strategic_patiense,")))
             .unwrap_err();
         assert_eq!((e.file.as_str(), e.line), ("policy_eras.csv", 5));
-        assert!(e.message.contains("unknown policy \"strategic_patiense\"") && e.message.contains("did you mean"), "{e}");
+        assert!(
+            e.message.contains("unknown policy \"strategic_patiense\"") && e.message.contains("did you mean"),
+            "{e}"
+        );
         let e = Record::parse(&with("events.csv", |t| t.replace("us_ends_deal", "us_end_deal"))).unwrap_err();
         assert!(e.file == "events.csv" && e.message.contains("unknown event"), "{e}");
-        let e = Record::parse(&with("initial_state.csv", |t| t.replace("initial_stress,0.6", "initial_stress,1.6"))).unwrap_err();
-        assert!(e.file == "initial_state.csv" && e.message.contains("initial_stress") || e.message.contains("value"), "{e}");
+        let e = Record::parse(&with("initial_state.csv", |t| t.replace("initial_stress,0.6", "initial_stress,1.6")))
+            .unwrap_err();
+        assert!(
+            e.file == "initial_state.csv" && e.message.contains("initial_stress") || e.message.contains("value"),
+            "{e}"
+        );
     }
 }

@@ -34,8 +34,12 @@ pub struct Dprk {
     inspectors: bool,
     campaign: bool,
     moratorium: bool,
-    in_transit: bool,
-    unattributed: u32,
+    /// The shipment in transit, if any.
+    in_transit: Option<u32>,
+    /// Delivered shipments not yet attributed.
+    unattributed: Vec<u32>,
+    /// Sales so far (the next shipment's number).
+    sales: u32,
 }
 
 /// What the DPRK heard last month that moves its threat perception.
@@ -68,8 +72,9 @@ impl Dprk {
             inspectors: false,
             campaign: false,
             moratorium: false,
-            in_transit: false,
-            unattributed: 0,
+            in_transit: None,
+            unattributed: Vec::new(),
+            sales: 0,
         }
     }
 
@@ -143,15 +148,19 @@ impl Dprk {
                 }
                 Msg::ExerciseHeld => heard.exercise = true,
                 Msg::Threat => heard.threat = true,
-                Msg::Interdiction => {
-                    // The shipment is seized; the boarding is a hostile act, and may turn violent.
-                    self.in_transit = false;
+                // A boarding is a hostile act and may turn violent; it seizes the shipment only if
+                // the shipment has not reached its buyer in the meantime.
+                Msg::Interdiction(id) => {
                     heard.threat = true;
+                    if self.in_transit == Some(id) {
+                        self.in_transit = None;
+                        out.send(To::NOBODY, Msg::ShipmentSeized);
+                    }
                     if chance(rng, p[P::InterdictionClash]) {
                         out.send(To::ALL, Msg::DeadlyIncident);
                     }
                 }
-                Msg::TransferAttributed => self.unattributed = self.unattributed.saturating_sub(1),
+                Msg::TransferAttributed(id) => self.unattributed.retain(|x| *x != id),
                 Msg::Strike => {
                     heard.strike = true;
                     self.trust = unit(self.trust - p[P::StrikeBetrayal]);
@@ -162,7 +171,11 @@ impl Dprk {
                 Msg::InterKoreanEngagement => heard.engagement = true,
                 // Its own accident: the regime fears the US will exploit the chaos.
                 Msg::NuclearAccident => heard.accident = true,
-                Msg::Inducement { amount } => self.receive_value(p, amount),
+                // Bilateral inducements and easing relieve the economy directly.
+                Msg::Inducement { amount } => {
+                    self.stress = unit(self.stress - amount);
+                    self.receive_value(p, amount);
+                }
                 Msg::ResolutionAdopted { kind: Draft::Relief, step, .. } => {
                     self.trust = unit(self.trust + p[P::TrustGain]);
                     self.receive_value(p, step);
@@ -184,7 +197,7 @@ impl Dprk {
         heard
     }
 
-    /// Economic value received (bilateral inducements or easing, or UNSC relief whose economic
+    /// Economic value received (bilateral inducements or easing, or UNSC relief, whose economic
     /// effect arrives through the lower sanctions level): it buys trust in proportion to its size.
     fn receive_value(&mut self, p: &Params, amount: f64) {
         self.trust = unit(self.trust + p[P::InducementTrust] * amount);
@@ -264,7 +277,8 @@ impl Dprk {
             self.expel(out);
             return;
         }
-        let cheat = p[P::CheatRate] * (1.0 - self.trust) * libm::exp(p[P::ThreatElasticity] * (self.threat - REFERENCE));
+        let cheat =
+            p[P::CheatRate] * (1.0 - self.trust) * libm::exp(p[P::ThreatElasticity] * (self.threat - REFERENCE));
         if !self.cheating && chance(rng, cheat) {
             self.cheating = true;
         }
@@ -337,12 +351,12 @@ impl Dprk {
         // tests only; in each case only the part not set by the development plan.
         let restraint = self.restraint(p);
         let declared = if self.moratorium { 1.0 - p[P::MoratoriumEffect] } else { 1.0 };
-        let count = poisson(rng, p[P::MissileRate] * drive * campaign * planned(p, restraint));
+        let count = poisson(rng, p[P::MissileRate] * drive * campaign * planned(p, restraint)).min(u8::MAX.into());
         if count > 0 {
             let share = p[P::LongRangeShare] * planned(p, declared);
             let long_range = chance(rng, 1.0 - libm::pow(1.0 - unit(share), count as f64));
             self.capability = unit(self.capability + p[P::CapabilityLearning] * count as f64);
-            out.send(To::ALL, Msg::MissileTest { count: u8::try_from(count).unwrap_or(u8::MAX), long_range });
+            out.send(To::ALL, Msg::MissileTest { count: count as u8, long_range });
         }
         let ready = self.months_since_test as f64 >= p[P::TestPrepMonths]
             && (self.fissile_kg >= p[P::KgPerWarhead] || self.warheads > 0);
@@ -410,7 +424,8 @@ impl Dprk {
             let msg = match w.tension.up() {
                 r if r <= Rung::DeadlyIncident => Msg::DeadlyIncident,
                 Rung::LimitedStrikes => Msg::Retaliation,
-                Rung::War => Msg::WarBegins,
+                Rung::War if !w.at_war => Msg::WarBegins,
+                Rung::War => Msg::NuclearAlert,
                 Rung::NuclearAlert => Msg::NuclearAlert,
                 _ if self.warheads > 0 => Msg::NuclearUse,
                 _ => Msg::NuclearAlert,
@@ -419,32 +434,37 @@ impl Dprk {
         }
     }
 
-    /// Onward sales (H5): a sale puts one warhead's worth of material in transit; a shipment
-    /// reaches its buyer with `transfer_delivery` a month; US intelligence sees what is in
-    /// transit or delivered and not yet attributed (and may interdict or attribute it).
+    /// Onward sales (H5): a sale puts one warhead's worth in transit (loose material, or an
+    /// assembled warhead if too little is loose); a shipment reaches its buyer with
+    /// `transfer_delivery` a month; US intelligence sees what is in transit or delivered and not
+    /// yet attributed (and may interdict or attribute it).
     fn sell(&mut self, cx: &Ctx, rng: &mut SimRng, out: &mut Outbox) {
         let p = cx.params;
-        if self.in_transit {
+        if let Some(id) = self.in_transit {
             if chance(rng, p[P::TransferDelivery]) {
-                self.in_transit = false;
-                self.unattributed += 1;
+                self.in_transit = None;
+                self.unattributed.push(id);
                 out.send(To::NOBODY, Msg::TransferDelivered);
             }
         } else {
             let stock = self.fissile_kg + self.warheads as f64 * p[P::KgPerWarhead];
-            if self.fissile_kg > 0.0
-                && chance(rng, transfer_hazard(p, stock, self.stress, cx.world.iaea.confidence))
-            {
-                self.fissile_kg -= self.fissile_kg.min(p[P::KgPerWarhead]);
-                self.in_transit = true;
+            let worth = self.fissile_kg >= p[P::KgPerWarhead] || self.warheads > 0;
+            if worth && chance(rng, transfer_hazard(p, stock, self.stress, cx.world.iaea.confidence)) {
+                if self.fissile_kg >= p[P::KgPerWarhead] {
+                    self.fissile_kg -= p[P::KgPerWarhead];
+                } else {
+                    self.warheads -= 1;
+                }
+                self.sales += 1;
+                self.in_transit = Some(self.sales);
                 out.send(To::NOBODY, Msg::MaterialTransferred);
             }
         }
-        if self.in_transit {
-            out.send(To::one(ActorId::Us), Msg::Shipment { delivered: false });
+        if let Some(id) = self.in_transit {
+            out.send(To::one(ActorId::Us), Msg::Shipment { id, delivered: false });
         }
-        if self.unattributed > 0 {
-            out.send(To::one(ActorId::Us), Msg::Shipment { delivered: true });
+        for id in &self.unattributed {
+            out.send(To::one(ActorId::Us), Msg::Shipment { id: *id, delivered: true });
         }
     }
 }

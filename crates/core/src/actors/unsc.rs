@@ -46,7 +46,7 @@ impl Unsc {
             let provoked = match *m {
                 Msg::NuclearTest => Some(Draft::SanctionsAfterNuclearTest),
                 Msg::MissileTest { long_range: true, .. } => Some(Draft::SanctionsAfterMissile),
-                Msg::TransferAttributed => Some(Draft::SanctionsAfterTransfer),
+                Msg::TransferAttributed(_) => Some(Draft::SanctionsAfterTransfer),
                 _ => None,
             };
             if let Some(kind) = provoked {

@@ -15,6 +15,8 @@ pub struct Us {
     deal: Option<Terms>,
     verified_months: u32,
     at_war: bool,
+    /// Shipments already interdicted or attributed (their reports arrive until the DPRK hears).
+    handled: Vec<u32>,
 }
 
 /// What the US saw last month that calls for an answer.
@@ -32,7 +34,15 @@ struct Seen {
 impl Us {
     /// A US following `policy`, which an election may switch to `election_target`.
     pub fn new(policy: Policy, election_target: Option<Policy>) -> Us {
-        Us { policy, election_target, policy_index: 0, deal: None, verified_months: 0, at_war: false }
+        Us {
+            policy,
+            election_target,
+            policy_index: 0,
+            deal: None,
+            verified_months: 0,
+            at_war: false,
+            handled: Vec::new(),
+        }
     }
 
     /// The policy in force.
@@ -84,12 +94,15 @@ impl Us {
                 }
                 // Intelligence on a sale: seized in transit, or attributed once delivered. Material
                 // accounting under inspections (transparency) makes both likelier.
-                Msg::Shipment { delivered } if chance(rng, transfer_detection(p, w)) => {
+                Msg::Shipment { id, delivered }
+                    if !self.handled.contains(&id) && chance(rng, transfer_detection(p, w)) =>
+                {
+                    self.handled.push(id);
                     if delivered {
-                        out.send(To::ALL, Msg::TransferAttributed);
+                        out.send(To::ALL, Msg::TransferAttributed(id));
                         seen.crisis = true;
                     } else {
-                        out.send(To::ALL, Msg::Interdiction);
+                        out.send(To::ALL, Msg::Interdiction(id));
                     }
                 }
                 Msg::Retaliation if !self.at_war && chance(rng, p[P::WarFromRetaliation]) => {
