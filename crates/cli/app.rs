@@ -24,6 +24,8 @@ pub fn main() -> i32 {
     brink_analysis::owner::release();
     match outcome {
         Ok(Ok(())) => 0,
+        // Standard output closed early (`brink run ... | head`): nothing to report.
+        Ok(Err(f)) if f.code == 0 => 0,
         Ok(Err(f)) => {
             eprintln!("brink: {}", f.msg.trim_end());
             f.code
@@ -56,9 +58,7 @@ fn dispatch(cli: Cli) -> Res {
             }
             cmd::sweep::sweep(&store, exp, threads, shard.as_deref(), force, quiet)
         }
-        Command::Run { policy, seed, config, months, json, params } => {
-            cmd::run::run_one(config.as_deref(), &policy, seed, months, json, params)
-        }
+        Command::Run(a) => cmd::run::run(&store, &a),
         Command::Plot { hash, heatmap } => cmd::plot::plot(&store, &hash, heatmap.as_deref()),
         Command::Report { hash } => cmd::report::report(&store, &hash),
         Command::Reproduce { hash, threads } => cmd::reproduce::reproduce(&store, &hash, threads),

@@ -149,7 +149,7 @@ pub(crate) fn headline(store: &Store, hash: &str, reference: &str) -> Res {
     println!("Probability within the horizon, % [Wilson 95% interval]; paired difference vs {reference} in points:");
     println!(
         "{:<26} {:>24} {:>24} {:>22} {:>10}",
-        "policy", "deadly incident+", "major war+", "nuclear use", "warheads"
+        "policy", "deadly incident or worse", "war or worse", "nuclear use", "warheads"
     );
     for row in &rows[1..] {
         let cell = |r: Risk| {
@@ -217,8 +217,15 @@ pub(crate) fn data_intact(store: &Store, hash: &str) -> Res {
 /// an error.
 pub(crate) fn print_all(text: &str) -> Res {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(failed(format!("stdout: {e}"))),
-        _ => Ok(()),
+    out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(stdout_error)
+}
+
+/// An error writing to standard output. A reader that went away (`brink run ... | head`) is not
+/// an error of ours: the command ends quietly with exit 0.
+pub(crate) fn stdout_error(e: std::io::Error) -> Fail {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Fail { code: 0, msg: String::new() }
+    } else {
+        failed(format!("stdout: {e}"))
     }
 }

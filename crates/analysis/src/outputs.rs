@@ -82,7 +82,7 @@ pub fn draw_all(plan: &Plan, s: &[PolicySummary], d: &Detail, m: &Monthly, draw:
             &names,
             &[
                 (idx(brink_core::Rung::DeadlyIncident), "deadly incident or worse"),
-                (idx(brink_core::Rung::War), "major war or worse"),
+                (idx(brink_core::Rung::War), "war or worse"),
             ],
             &stamp,
         )
@@ -341,7 +341,7 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
         );
     }
     let _ = writeln!(o, "## Headline\n\nProbability within {} months, % with Wilson 95% interval; paired difference against `{refname}` in percentage points with its 95% interval.\n", e.horizon);
-    let _ = writeln!(o, "| policy | deadly incident or worse | vs ref. | major war or worse | nuclear use | nuclear accident | onward transfer | warheads at end |");
+    let _ = writeln!(o, "| policy | deadly incident or worse | vs ref. | war or worse | nuclear use | nuclear accident | onward transfer | warheads at end |");
     let _ = writeln!(o, "|---|---|---|---|---|---|---|---|");
     let pct = |p: &crate::stats::Proportion| format!("{:.1} [{:.1}, {:.1}]", 100.0 * p.p, 100.0 * p.lo, 100.0 * p.hi);
     let k = |r: Risk| Risk::ALL.iter().position(|x| *x == r).expect("listed");
@@ -392,7 +392,7 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
     let _ = writeln!(o, "\n## Charts\n");
     let reading = |c: &str| -> String {
         match c {
-            "risk_by_policy.png" => format!("Probability of a deadly incident, a major war and nuclear use per policy; the lowest risk of a deadly incident is under `{lowest}`, the highest under `{highest}`; overlapping intervals mean the runs cannot tell those policies apart."),
+            "risk_by_policy.png" => format!("Probability of a deadly incident or worse, of war (a major conventional war) or worse and of nuclear use per policy; the lowest risk of a deadly incident is under `{lowest}`, the highest under `{highest}`; overlapping intervals mean the runs cannot tell those policies apart."),
             "hazards_by_policy.png" => "Limited strikes, nuclear accidents and onward transfers of material per policy, with Wilson intervals.".into(),
             "cumulative_risk.png" => "How the risk accumulates month by month: a steeper line means escalation comes sooner.".into(),
             "score_fan.png" => "The monthly escalation score (Rivera et al. 2024 points): the median run and the spread of runs each month.".into(),

@@ -6,7 +6,7 @@
 //! into tables, charts and `report.md`.
 
 use crate::detail::{Detail, HORIZON_VARS};
-use crate::frames::{monthly_frame, monthly_from_frame};
+use crate::frames::{monthly_columns, monthly_frame, monthly_from_frame};
 use crate::outputs;
 use crate::store::{Manifest, Provenance, Store, StoreError};
 use crate::summary::{summary_frame, Accumulator, PolicySummary, Risk};
@@ -112,7 +112,7 @@ fn write_tables(store: &Store, plan: &Plan, summary: &[PolicySummary], monthly: 
         move |source| StoreError::Polars { path, source }
     };
     let mut mdf = monthly_frame(plan, monthly).map_err(pe("monthly.parquet"))?;
-    store.write_parquet(&plan.hash, "monthly.parquet", &mut mdf)?;
+    store.write_parquet(&plan.hash, "monthly.parquet", &mut mdf, &monthly_columns(plan))?;
     let reference = plan.exp.policies[plan.exp.reference].name();
     let mut sdf = summary_frame(summary, reference).map_err(pe("summary.csv"))?;
     let mut buf = Vec::new();

@@ -12,11 +12,12 @@
 //! against their records and the manifest, and streams stored runs to a caller. What the runs
 //! mean (tables, charts, the report) is [`crate::pipeline`]'s business.
 
-use crate::frames::runs_frame;
+use crate::frames::{runs_columns, runs_frame, ColumnDoc};
 use crate::owner;
 use brink_sweep::files::{self, Kind, ReadError};
 use brink_sweep::manifest::PartRecord;
 use brink_sweep::{Monthly, Plan};
+use polars::io::parquet::write::KeyValueMetadata;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
@@ -202,13 +203,42 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Draws a chart: writes a PNG to the path it is given, or says why it cannot.
 pub type Drawing<'a> = dyn Fn(&Path) -> std::result::Result<(), String> + 'a;
 
-fn parquet_writer<W: Write>(w: W) -> ParquetWriter<W> {
-    ParquetWriter::new(w).with_compression(ParquetCompression::Zstd(None)).with_row_group_size(Some(1 << 16))
+/// A Parquet writer of brink: Zstd, row groups of 65,536 rows, and the key-value metadata of
+/// [`parquet_metadata`].
+fn parquet_writer<W: Write>(w: W, schema: &Schema, docs: &[ColumnDoc]) -> ParquetWriter<W> {
+    ParquetWriter::new(w)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_row_group_size(Some(1 << 16))
+        .with_key_value_metadata(Some(parquet_metadata(schema, docs)))
 }
 
-fn parquet_bytes(df: &mut DataFrame, path: &Path) -> Result<Vec<u8>> {
+/// Key-value metadata of a Parquet file brink writes: the Arrow schema of the file with strings
+/// as `large_string` (Polars declares them `string_view`, which pyarrow before 15 cannot read:
+/// "Unrecognized type: 24"; the bytes of the column are the same), each field carrying its
+/// `description` and `unit`, and the whole data dictionary as JSON under `brink:columns`.
+pub fn parquet_metadata(schema: &Schema, docs: &[ColumnDoc]) -> KeyValueMetadata {
+    let mut arrow = schema.to_arrow(CompatLevel::oldest());
+    for (name, field) in arrow.iter_mut() {
+        if let Some(d) = docs.iter().find(|d| d.name == name.as_str()) {
+            let mut md = BTreeMap::new();
+            md.insert(PlSmallStr::from("description"), PlSmallStr::from(d.description.as_str()));
+            md.insert(PlSmallStr::from("unit"), PlSmallStr::from(d.unit.as_str()));
+            field.metadata = Some(std::sync::Arc::new(md));
+        }
+    }
+    let columns = serde_json::to_string(docs).expect("column docs serialize");
+    KeyValueMetadata::Static(vec![
+        polars_parquet::write::schema_to_metadata_key(&arrow),
+        polars_parquet::write::KeyValue { key: "brink:columns".into(), value: Some(columns) },
+    ])
+}
+
+fn parquet_bytes(df: &mut DataFrame, docs: &[ColumnDoc], path: &Path) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    parquet_writer(&mut buf).finish(df).map_err(|source| StoreError::Polars { path: path.to_path_buf(), source })?;
+    let schema = df.schema().clone();
+    parquet_writer(&mut buf, &schema, docs)
+        .finish(df)
+        .map_err(|source| StoreError::Polars { path: path.to_path_buf(), source })?;
     Ok(buf)
 }
 
@@ -297,7 +327,7 @@ impl Store {
         let ppath = self.part_path(&plan.hash, k, "parquet");
         let mut df =
             runs_frame(plan, &part.rows).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
-        let rows = parquet_bytes(&mut df, &ppath)?;
+        let rows = parquet_bytes(&mut df, &[], &ppath)?;
         write_atomic(&ppath, &rows)?;
         let runs = plan.part_range(k);
         let record = PartRecord {
@@ -384,7 +414,7 @@ impl Store {
             sink(&df, &m).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
             if writer.is_none() {
                 let f = io(&tmp_runs, fs::File::create(&tmp_runs))?;
-                let w = parquet_writer(f)
+                let w = parquet_writer(f, df.schema(), &runs_columns(plan))
                     .batched(df.schema())
                     .map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
                 writer = Some(w);
@@ -422,10 +452,11 @@ impl Store {
         write_atomic(&path, bytes)
     }
 
-    /// Writes `df` as Parquet file `rel` of result `hash`, atomically.
-    pub fn write_parquet(&self, hash: &str, rel: &str, df: &mut DataFrame) -> Result<()> {
+    /// Writes `df` as Parquet file `rel` of result `hash`, atomically, with the description
+    /// and unit of each column (`docs`) in its metadata.
+    pub fn write_parquet(&self, hash: &str, rel: &str, df: &mut DataFrame, docs: &[ColumnDoc]) -> Result<()> {
         let path = self.dir(hash).join(rel);
-        let bytes = parquet_bytes(df, &path)?;
+        let bytes = parquet_bytes(df, docs, &path)?;
         self.write_file(hash, rel, &bytes)
     }
 
@@ -451,6 +482,16 @@ impl Store {
         let path = self.dir(hash).join(rel);
         let (f, _) = files::open(&path, Kind::Stream)?;
         ParquetReader::new(f).finish().map_err(|source| StoreError::Polars { path: path.clone(), source })
+    }
+
+    /// Rows `offset .. offset + len` of `runs.parquet` of result `hash`, every column.
+    pub fn read_rows(&self, hash: &str, offset: u64, len: usize) -> Result<DataFrame> {
+        let path = self.dir(hash).join("runs.parquet");
+        let (f, _) = files::open(&path, Kind::Stream)?;
+        ParquetReader::new(f)
+            .with_slice(Some((offset as usize, len)))
+            .finish()
+            .map_err(|source| StoreError::Polars { path: path.clone(), source })
     }
 
     /// Streams the columns `cols` of `runs.parquet` of `plan` to `sink`, one part-sized slice of
