@@ -2,8 +2,9 @@
 """Where in the swept space is each policy not the riskiest, and where is the reference the
 safest? Reads a sweep's runs.parquet (pip install polars) and prints, per policy, in how many
 scenarios it is the riskiest, not the riskiest and the safest of the policies compared on the
-chosen outcome, and the swept parameters whose range most separates those scenarios from the
-rest (mean of each parameter, as a share of its swept range, inside against outside).
+chosen outcome, and the parameters (swept, or drawn from the posterior) whose range most
+separates those scenarios from the rest (mean of each parameter, as a share of its range across
+scenarios, inside against outside).
 
 Usage: scripts/regions.py results/<hash> [--outcome deadly|strikes|war|harm] [--top 4]
 """
@@ -17,9 +18,13 @@ ap.add_argument("--top", type=int, default=4)
 a = ap.parse_args()
 
 runs = pl.read_parquet(f"{a.result}/runs.parquet")
-col = {"deadly": "first_deadly_incident", "strikes": "first_limited_strikes", "war": "first_war"}.get(a.outcome)
+col = {
+    "deadly": "first_deadly_incident_or_worse",
+    "strikes": "first_limited_strikes_or_worse",
+    "war": "first_war_or_worse",
+}.get(a.outcome)
 y = pl.col(col).is_not_null().cast(pl.Float64) if col else pl.col("harm")
-meta = {"run", "scenario", "replication", "policy", "seed", "status", "error"}
+meta = {"run", "scenario", "replication", "policy", "seed", "posterior_row", "status", "error"}
 first = runs.columns.index("months")
 swept = [c for c in runs.columns[:first] if c not in meta]
 per = runs.group_by(["scenario", "policy"]).agg(y.mean().alias("risk"), *[pl.col(c).first() for c in swept])

@@ -29,7 +29,9 @@ fn sweep_writes_a_complete_results_folder() {
     assert!(png.len() > 20_000, "a chart with text and marks, not a blank image");
     let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
     assert_eq!(summary.lines().count(), 7, "header and one row per policy");
-    assert!(summary.starts_with("policy,runs,failed,p_deadly_incident,p_deadly_incident_lo,p_deadly_incident_hi"));
+    assert!(summary.starts_with(
+        "policy,runs,failed,p_deadly_incident_or_worse,p_deadly_incident_or_worse_lo,p_deadly_incident_or_worse_hi"
+    ));
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["runs"], 4 * 6 * 6);

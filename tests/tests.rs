@@ -4,5 +4,6 @@ mod harness;
 
 mod cli;
 mod integrity;
+mod outputs;
 mod reproducibility;
 mod robustness;

@@ -47,31 +47,11 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["shard", "missing"])]
         dry_run: bool,
     },
-    /// Run one simulation and print it month by month.
+    /// Run one simulation and print it month by month, or replay a run of a sweep exactly.
     #[command(
-        after_help = "Examples:\n  brink run --policy containment_transparency --seed 7\n  brink run --policy maximum_pressure --seed 1 --months 24 --json"
+        after_help = "Examples:\n  brink run --policy containment_transparency --seed 7\n  brink run --policy maximum_pressure --seed 1 --months 24 --json\n  brink run --result 3fa2 --run 7162                 (run 7162 of a sweep, as runs.parquet has it)\n  brink run --result 3fa2 --scenario 4 --replication 17 --policy maximum_pressure"
     )]
-    Run {
-        /// Policy name (`brink policies` lists them).
-        #[arg(long)]
-        policy: String,
-        /// Seed of the run.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Experiment file whose [model] values and policies to use.
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// Months to simulate (default: the experiment's horizon).
-        #[arg(long)]
-        months: Option<u32>,
-        /// JSON lines instead of text, one object per month.
-        #[arg(long)]
-        json: bool,
-        /// Parameter set: the calibrated posterior's medians (of the parameters the experiment
-        /// draws from its posterior) over the defaults, or the documented defaults alone.
-        #[arg(long, value_enum, default_value_t = ParamSet::Median)]
-        params: ParamSet,
-    },
+    Run(RunArgs),
     /// Redraw the charts of a result.
     #[command(
         after_help = "Examples:\n  brink plot 3fa2\n  brink plot 3fa2 --heatmap rok_engagement,deterrence_scale"
@@ -188,6 +168,44 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+}
+
+/// Options of `brink run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Policy name (`brink policies` lists them); with --result, with --scenario and
+    /// --replication, the policy of the run to replay.
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// Seed of the run.
+    #[arg(long, default_value_t = 1, conflicts_with = "result")]
+    pub seed: u64,
+    /// Experiment file whose [model] values and policies to use.
+    #[arg(long, conflicts_with = "result")]
+    pub config: Option<PathBuf>,
+    /// Months to simulate (default: the experiment's horizon).
+    #[arg(long, conflicts_with = "result")]
+    pub months: Option<u32>,
+    /// JSON lines instead of text, one object per month, then the outcome.
+    #[arg(long)]
+    pub json: bool,
+    /// Parameter set: the calibrated posterior's medians (of the parameters the experiment
+    /// draws from its posterior) over the defaults, or the documented defaults alone.
+    #[arg(long, value_enum, default_value_t = ParamSet::Median, conflicts_with = "result")]
+    pub params: ParamSet,
+    /// Replay a run of this result (hash or unique prefix) exactly: its scenario's swept values
+    /// and posterior draw, its seed, its policy; the outcome is checked against runs.parquet.
+    #[arg(long, value_name = "HASH")]
+    pub result: Option<String>,
+    /// With --result: the run to replay (the `run` column of runs.parquet).
+    #[arg(long, requires = "result", conflicts_with_all = ["scenario", "replication", "policy"])]
+    pub run: Option<u64>,
+    /// With --result: the scenario of the run to replay (with --replication and --policy).
+    #[arg(long, requires = "result")]
+    pub scenario: Option<u32>,
+    /// With --result: the replication of the run to replay (with --scenario and --policy).
+    #[arg(long, requires = "result")]
+    pub replication: Option<u32>,
 }
 
 /// Which parameter values `brink run` uses.

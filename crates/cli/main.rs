@@ -4,7 +4,9 @@
 
 mod app;
 mod args;
-mod history;
+mod cmd;
+mod common;
+mod replays;
 
 fn main() {
     std::process::exit(app::main());

@@ -1,30 +1,120 @@
-//! Runs and monthly aggregates as Polars frames.
+//! Runs and monthly aggregates as Polars frames, each column with its description and unit
+//! (the data dictionary written into each Parquet file's metadata and documented in
+//! `results/README.md`).
 
 use brink_core::{Rung, KEY_RUNGS};
 use brink_sweep::{Monthly, Plan, RunRow};
 use polars::prelude::*;
 
-/// Column holding the month a run first reached `rung`.
+/// The key rung with "or worse" where a higher rung exists: `deadly_incident_or_worse`, ...,
+/// `nuclear_use` (the top rung).
+pub fn or_worse(rung: Rung) -> String {
+    if rung == Rung::NuclearUse {
+        rung.name().to_string()
+    } else {
+        format!("{}_or_worse", rung.name())
+    }
+}
+
+/// Column of `runs.parquet` holding the month a run first reached `rung` or a higher one.
 pub fn first_col(rung: Rung) -> String {
-    format!("first_{}", rung.name())
+    format!("first_{}", or_worse(rung))
+}
+
+/// Column of `monthly.parquet` holding the cumulative share of runs at `rung` or a higher one.
+pub fn cum_col(rung: Rung) -> String {
+    format!("cum_p_{}", or_worse(rung))
+}
+
+/// What reaches each key rung, in words, for the data dictionary.
+fn rung_words(rung: Rung) -> &'static str {
+    match rung {
+        Rung::NuclearTest => {
+            "the nuclear-test rung or higher: a nuclear test, a nuclear accident, an onward transfer attributed to the DPRK, or anything worse"
+        }
+        Rung::DeadlyIncident => "a deadly armed incident or worse (limited strikes, war, nuclear alert or use)",
+        Rung::LimitedStrikes => "limited strikes or worse (war, nuclear alert or use)",
+        Rung::War => "war (a major conventional war) or worse (nuclear alert or use)",
+        _ => "nuclear use",
+    }
+}
+
+/// One column of a data file: name, description and unit.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ColumnDoc {
+    /// Column name.
+    pub name: String,
+    /// What it holds.
+    pub description: String,
+    /// Unit ("" for identifiers, names and flags).
+    pub unit: String,
 }
 
 fn ok(r: &RunRow) -> Option<&brink_core::RunOutcome> {
     r.outcome.as_ref().ok()
 }
 
-/// One row per run, in run order. Columns are documented in `results/README.md`.
-pub fn runs_frame(plan: &Plan, rows: &[RunRow]) -> PolarsResult<DataFrame> {
-    let n = rows.len();
-    let mut cols: Vec<Column> = vec![
-        Column::new("run".into(), rows.iter().map(|r| r.run).collect::<Vec<u64>>()),
+/// Builds columns and their documentation together, so that they cannot drift apart.
+struct Builder {
+    cols: Vec<Column>,
+    docs: Vec<ColumnDoc>,
+}
+
+impl Builder {
+    fn push(&mut self, c: Column, description: impl Into<String>, unit: &str) {
+        self.docs.push(ColumnDoc { name: c.name().to_string(), description: description.into(), unit: unit.into() });
+        self.cols.push(c);
+    }
+}
+
+const MONTH: &str = "month (0-based: 0 is the first month of the run)";
+
+/// The values of scenario `s` used by its runs: the posterior row and every parameter.
+struct ScenarioCache {
+    scenario: Option<u32>,
+    row: Option<usize>,
+    params: Option<brink_core::Params>,
+}
+
+fn build_runs(plan: &Plan, rows: &[RunRow]) -> Builder {
+    let mut b = Builder { cols: Vec::new(), docs: Vec::new() };
+    b.push(Column::new("run".into(), rows.iter().map(|r| r.run).collect::<Vec<u64>>()), "run index: row i is scenario i / (R*P), replication (i / P) mod R, policy i mod P, for R replications and P policies (`brink run --result HASH --run i` replays it)", "");
+    b.push(
         Column::new("scenario".into(), rows.iter().map(|r| r.scenario).collect::<Vec<u32>>()),
-        Column::new("replication".into(), rows.iter().map(|r| r.replication).collect::<Vec<u32>>()),
+        "scenario index: a point of the design (swept values) and a posterior row (drawn values)",
+        "",
+    );
+    b.push(Column::new("replication".into(), rows.iter().map(|r| r.replication).collect::<Vec<u32>>()), "replication index within the scenario; every policy of one (scenario, replication) meets the same random streams", "");
+    b.push(
         Column::new(
             "policy".into(),
             rows.iter().map(|r| plan.exp.policies[r.policy as usize].name()).collect::<Vec<&str>>(),
         ),
-        Column::new("seed".into(), rows.iter().map(|r| r.seed).collect::<Vec<u64>>()),
+        "US policy of the run (`brink policies` describes each)",
+        "",
+    );
+    b.push(Column::new("seed".into(), rows.iter().map(|r| r.seed).collect::<Vec<u64>>()), "seed of the run's random streams, from the experiment's hash, the scenario and the replication (the same under every policy)", "");
+    // Per scenario: its posterior row and its parameters, computed once per scenario.
+    let mut cache = ScenarioCache { scenario: None, row: None, params: None };
+    let mut per_scenario: Vec<(Option<usize>, Option<brink_core::Params>)> = Vec::with_capacity(rows.len());
+    let drawn: Vec<brink_core::Param> =
+        if plan.exp.posterior.is_some() { plan.exp.posterior_params.clone() } else { Vec::new() };
+    for r in rows {
+        if cache.scenario != Some(r.scenario) {
+            cache = ScenarioCache {
+                scenario: Some(r.scenario),
+                row: plan.posterior_row(r.scenario),
+                params: (!drawn.is_empty()).then(|| plan.params(r.scenario)),
+            };
+        }
+        per_scenario.push((cache.row, cache.params.clone()));
+    }
+    b.push(
+        Column::new("posterior_row".into(), per_scenario.iter().map(|(row, _)| row.map(|x| x as u32)).collect::<Vec<Option<u32>>>()),
+        "0-based data row of posterior.csv the scenario draws its behaviour parameters from; null if the experiment draws none",
+        "",
+    );
+    b.push(
         Column::new(
             "status".into(),
             rows.iter()
@@ -34,100 +124,207 @@ pub fn runs_frame(plan: &Plan, rows: &[RunRow]) -> PolarsResult<DataFrame> {
                 })
                 .collect::<Vec<&str>>(),
         ),
+        "how the run ended: completed (ran to the horizon), nuclear_use (stopped at the first nuclear use), failed (see error)",
+        "",
+    );
+    b.push(
         Column::new(
             "error".into(),
             rows.iter().map(|r| r.outcome.as_ref().err().map(|s| s.as_str())).collect::<Vec<Option<&str>>>(),
         ),
-    ];
+        "message of a failed run; null otherwise",
+        "",
+    );
     for (j, u) in plan.exp.uncertain.iter().enumerate() {
-        cols.push(Column::new(
-            u.param.name().into(),
-            rows.iter().map(|r| plan.design().point(r.scenario as usize)[j]).collect::<Vec<f64>>(),
-        ));
+        let spec = u.param.spec();
+        b.push(
+            Column::new(
+                u.param.name().into(),
+                rows.iter().map(|r| plan.design().point(r.scenario as usize)[j]).collect::<Vec<f64>>(),
+            ),
+            format!("swept parameter ({}): the scenario's design value, in [{}, {}]", spec.doc, u.low, u.high),
+            spec.unit,
+        );
+    }
+    for p in &drawn {
+        let spec = p.spec();
+        b.push(
+            Column::new(
+                p.name().into(),
+                per_scenario
+                    .iter()
+                    .map(|(_, ps)| ps.as_ref().map(|x| x.get(*p)).unwrap_or(f64::NAN))
+                    .collect::<Vec<f64>>(),
+            ),
+            format!("parameter drawn from the posterior ({}): the value of the scenario's posterior row", spec.doc),
+            spec.unit,
+        );
     }
     macro_rules! col_u32 {
-        ($name:expr, $f:expr) => {
-            cols.push(Column::new($name.into(), rows.iter().map(|r| ok(r).map($f)).collect::<Vec<Option<u32>>>()))
+        ($name:expr, $f:expr, $doc:expr, $unit:expr) => {
+            b.push(
+                Column::new($name.into(), rows.iter().map(|r| ok(r).map($f)).collect::<Vec<Option<u32>>>()),
+                $doc,
+                $unit,
+            )
         };
     }
     macro_rules! col_f64 {
-        ($name:expr, $f:expr) => {
-            cols.push(Column::new($name.into(), rows.iter().map(|r| ok(r).map($f)).collect::<Vec<Option<f64>>>()))
+        ($name:expr, $f:expr, $doc:expr, $unit:expr) => {
+            b.push(
+                Column::new($name.into(), rows.iter().map(|r| ok(r).map($f)).collect::<Vec<Option<f64>>>()),
+                $doc,
+                $unit,
+            )
         };
     }
-    col_u32!("months", |o| o.months);
-    col_u32!("max_rung", |o| o.max_rung as u32);
-    cols.push(Column::new(
-        "max_rung_name".into(),
-        rows.iter().map(|r| ok(r).map(|o| o.max_rung.name())).collect::<Vec<Option<&str>>>(),
-    ));
+    col_u32!(
+        "months",
+        |o| o.months,
+        "months simulated: the horizon, or fewer for a run stopped at nuclear use",
+        "months"
+    );
+    col_u32!(
+        "max_rung",
+        |o| o.max_rung as u32,
+        "highest rung of the escalation ladder reached, 0 (calm) to 9 (nuclear use)",
+        "rung"
+    );
+    b.push(
+        Column::new("max_rung_name".into(), rows.iter().map(|r| ok(r).map(|o| o.max_rung.name())).collect::<Vec<Option<&str>>>()),
+        "name of max_rung: calm, posturing, missile_test, long_range_launch, nuclear_test, deadly_incident, limited_strikes, war, nuclear_alert, nuclear_use",
+        "",
+    );
     for rung in KEY_RUNGS {
-        cols.push(Column::new(
-            first_col(rung).into(),
-            rows.iter().map(|r| ok(r).and_then(|o| o.first_at_or_above(rung))).collect::<Vec<Option<u32>>>(),
-        ));
+        b.push(
+            Column::new(
+                first_col(rung).into(),
+                rows.iter().map(|r| ok(r).and_then(|o| o.first_at_or_above(rung))).collect::<Vec<Option<u32>>>(),
+            ),
+            format!("first month the run reached {}; null if never", rung_words(rung)),
+            MONTH,
+        );
     }
-    col_u32!("missile_tests", |o| o.missile_tests);
-    col_u32!("long_range_launches", |o| o.long_range_launches);
-    col_u32!("nuclear_tests", |o| o.nuclear_tests);
-    col_u32!("warheads_end", |o| o.warheads_end);
-    col_f64!("fissile_kg_end", |o| o.fissile_kg_end);
-    cols.push(Column::new(
-        "accident_month".into(),
-        rows.iter().map(|r| ok(r).and_then(|o| o.accident_month)).collect::<Vec<Option<u32>>>(),
-    ));
-    cols.push(Column::new(
-        "transfer_month".into(),
-        rows.iter().map(|r| ok(r).and_then(|o| o.transfer_month)).collect::<Vec<Option<u32>>>(),
-    ));
-    col_u32!("incidents", |o| o.incidents);
-    col_u32!("wars", |o| o.wars);
-    col_u32!("accidents", |o| o.accidents);
-    col_u32!("transfers", |o| o.transfers);
-    col_u32!("transfers_delivered", |o| o.transfers_delivered);
-    col_u32!("interdictions", |o| o.interdictions);
-    col_u32!("talks", |o| o.talks);
-    col_u32!("moratoria", |o| o.moratoria);
-    col_f64!("design_end", |o| o.design_end);
-    col_f64!("cohesion_end", |o| o.cohesion_end);
-    col_f64!("trust_end", |o| o.trust_end);
-    col_f64!("sanctions_end", |o| o.sanctions_end);
-    col_u32!("iaea_months", |o| o.iaea_months);
-    col_u32!("deals", |o| o.deals);
-    col_u32!("deal_months", |o| o.deal_months);
-    col_u32!("strikes", |o| o.strikes);
-    col_u32!("policy_switches", |o| o.policy_switches);
-    cols.push(Column::new(
-        "escalation_score".into(),
-        rows.iter().map(|r| ok(r).map(|o| o.escalation_score)).collect::<Vec<Option<i64>>>(),
-    ));
+    col_u32!("missile_tests", |o| o.missile_tests, "ballistic missiles launched", "missiles");
+    col_u32!(
+        "long_range_launches",
+        |o| o.long_range_launches,
+        "months with a long-range missile or satellite launch",
+        "months"
+    );
+    col_u32!("nuclear_tests", |o| o.nuclear_tests, "nuclear tests", "tests");
+    b.push(
+        Column::new(
+            "nuclear_test_month".into(),
+            rows.iter().map(|r| ok(r).and_then(|o| o.nuclear_test_month)).collect::<Vec<Option<u32>>>(),
+        ),
+        "month of the first nuclear test (a test itself, unlike first_nuclear_test_or_worse); null if none",
+        MONTH,
+    );
+    col_u32!("warheads_end", |o| o.warheads_end, "assembled warheads at the end of the run", "warheads");
+    col_f64!(
+        "fissile_kg_end",
+        |o| o.fissile_kg_end,
+        "unassembled fissile material at the end of the run",
+        "kg (plutonium-equivalent)"
+    );
+    b.push(
+        Column::new(
+            "accident_month".into(),
+            rows.iter().map(|r| ok(r).and_then(|o| o.accident_month)).collect::<Vec<Option<u32>>>(),
+        ),
+        "month of the first nuclear accident; null if none",
+        MONTH,
+    );
+    b.push(
+        Column::new(
+            "transfer_month".into(),
+            rows.iter().map(|r| ok(r).and_then(|o| o.transfer_month)).collect::<Vec<Option<u32>>>(),
+        ),
+        "month of the first onward sale of fissile material (attributed or not); null if none",
+        MONTH,
+    );
+    col_u32!(
+        "incidents",
+        |o| o.incidents,
+        "deadly armed incidents (clashes over an interdiction included)",
+        "incidents"
+    );
+    col_u32!("wars", |o| o.wars, "wars begun (months in which the world went from peace to war)", "wars");
+    col_u32!("accidents", |o| o.accidents, "nuclear accidents", "accidents");
+    col_u32!("transfers", |o| o.transfers, "onward sales of material (shipments sent)", "shipments");
+    col_u32!("transfers_delivered", |o| o.transfers_delivered, "shipments that reached their buyer", "shipments");
+    col_u32!("interdictions", |o| o.interdictions, "shipments seized in transit", "shipments");
+    col_u32!("talks", |o| o.talks, "talks begun (offers accepted)", "talks");
+    col_u32!("moratoria", |o| o.moratoria, "testing moratoria declared by the DPRK", "moratoria");
+    col_f64!("design_end", |o| o.design_end, "nuclear design maturity at the end of the run", "share (0 to 1)");
+    col_f64!("cohesion_end", |o| o.cohesion_end, "US-ROK alliance cohesion at the end of the run", "share (0 to 1)");
+    col_f64!("trust_end", |o| o.trust_end, "DPRK trust in US commitments at the end of the run", "share (0 to 1)");
+    col_f64!(
+        "sanctions_end",
+        |o| o.sanctions_end,
+        "UN sanctions level at the end of the run",
+        "level (0 none to 1 maximal)"
+    );
+    col_u32!("iaea_months", |o| o.iaea_months, "months with IAEA inspectors in the country", "months");
+    col_u32!("deals", |o| o.deals, "deals agreed", "deals");
+    col_u32!("deal_months", |o| o.deal_months, "months with a deal in force", "months");
+    col_u32!("strikes", |o| o.strikes, "US limited strikes", "strikes");
+    col_u32!("policy_switches", |o| o.policy_switches, "elections that switched the US policy", "switches");
+    b.push(
+        Column::new("escalation_score".into(), rows.iter().map(|r| ok(r).map(|o| o.escalation_score)).collect::<Vec<Option<i64>>>()),
+        "sum over the run's months of the escalation score: each action scores by category on the exponential scale of Rivera et al. (2024): de-escalation -2, posturing 4, non-violent escalation 12, violent 28, nuclear 60",
+        "points",
+    );
     let harm = plan.exp.harm;
-    col_f64!("harm", |o| harm.of(o));
-    DataFrame::new(n, cols)
+    col_f64!(
+        "harm",
+        |o| harm.of(o),
+        "harm-weighted outcome: expected deaths of the run, the events counted times the experiment's [harm] weights",
+        "deaths"
+    );
+    b
 }
 
-/// One row per policy and month, from the integer aggregates.
-pub fn monthly_frame(plan: &Plan, m: &Monthly) -> PolarsResult<DataFrame> {
+/// One row per run, in run order. Columns are documented in `results/README.md` and by
+/// [`runs_columns`].
+pub fn runs_frame(plan: &Plan, rows: &[RunRow]) -> PolarsResult<DataFrame> {
+    let b = build_runs(plan, rows);
+    DataFrame::new(rows.len(), b.cols)
+}
+
+/// Name, description and unit of every column of `runs.parquet` of `plan`, in order.
+pub fn runs_columns(plan: &Plan) -> Vec<ColumnDoc> {
+    build_runs(plan, &[]).docs
+}
+
+fn build_monthly(plan: &Plan, m: &Monthly) -> Builder {
     let (h, np) = (m.horizon, m.policies);
     let n = h as usize * np;
     let mut policy = Vec::with_capacity(n);
     let mut month = Vec::with_capacity(n);
+    let mut date = Vec::with_capacity(n);
     let mut runs = Vec::with_capacity(n);
     for p in 0..np {
         for t in 0..h {
             policy.push(plan.exp.policies[p].name());
             month.push(t);
+            date.push(brink_sweep::Ym(plan.exp.start.0 + t as i32).to_string());
             runs.push(m.cell(p, t).runs);
         }
     }
     let cells = |f: &dyn Fn(&brink_sweep::MonthCell) -> f64| -> Vec<f64> {
         (0..np).flat_map(|p| (0..h).map(move |t| (p, t))).map(|(p, t)| f(m.cell(p, t))).collect()
     };
-    let mut cols = vec![
-        Column::new("policy".into(), policy),
-        Column::new("month".into(), month),
+    let mut b = Builder { cols: Vec::new(), docs: Vec::new() };
+    b.push(Column::new("policy".into(), policy), "US policy", "");
+    b.push(Column::new("month".into(), month), MONTH, "month");
+    b.push(Column::new("date".into(), date), "calendar month of the row: experiment.start plus month", "YYYY-MM");
+    b.push(
         Column::new("runs".into(), runs),
-    ];
+        "runs still going this month: every completed run, and a run stopped at nuclear use only up to its last month",
+        "runs",
+    );
     for (k, rung) in KEY_RUNGS.iter().enumerate() {
         let reached: Vec<f64> = (0..np)
             .flat_map(|p| (0..h).map(move |t| (p, t)))
@@ -136,7 +333,11 @@ pub fn monthly_frame(plan: &Plan, m: &Monthly) -> PolarsResult<DataFrame> {
                 m.cell(p, t).reached[k] as f64 / total
             })
             .collect();
-        cols.push(Column::new(format!("cum_p_{}", rung.name()).into(), reached));
+        b.push(
+            Column::new(cum_col(*rung).into(), reached),
+            format!("share of the policy's runs that had reached {} by the end of this month (runs stopped at nuclear use included)", rung_words(*rung)),
+            "probability (0 to 1)",
+        );
     }
     let per = |x: u64, c: &brink_sweep::MonthCell| {
         if c.runs == 0 {
@@ -145,24 +346,92 @@ pub fn monthly_frame(plan: &Plan, m: &Monthly) -> PolarsResult<DataFrame> {
             x as f64 / c.runs as f64
         }
     };
-    cols.push(Column::new(
-        "score_mean".into(),
-        cells(&|c| {
-            if c.runs == 0 {
-                f64::NAN
-            } else {
-                c.score_sum as f64 / c.runs as f64
-            }
-        }),
-    ));
+    b.push(
+        Column::new("score_mean".into(), cells(&|c| if c.runs == 0 { f64::NAN } else { c.score_sum as f64 / c.runs as f64 })),
+        "mean escalation score of the month over the runs still going (Rivera et al. 2024 points, see escalation_score in runs.parquet); NaN if none",
+        "points",
+    );
     for (name, q) in
         [("score_p05", 0.05), ("score_p25", 0.25), ("score_p50", 0.5), ("score_p75", 0.75), ("score_p95", 0.95)]
     {
-        cols.push(Column::new(name.into(), cells(&|c| c.score_quantile(q))));
+        b.push(
+            Column::new(name.into(), cells(&|c| c.score_quantile(q))),
+            format!("{}% quantile of the month's escalation score over the runs still going (exact: scores are even and the histogram has 2-point bins); NaN if none", (q * 100.0) as u32),
+            "points",
+        );
     }
-    cols.push(Column::new("missiles_mean".into(), cells(&|c| per(c.missiles, c))));
-    cols.push(Column::new("nuclear_tests_mean".into(), cells(&|c| per(c.nuclear_tests, c))));
-    cols.push(Column::new("deal_share".into(), cells(&|c| per(c.deals, c))));
-    cols.push(Column::new("warheads_mean".into(), cells(&|c| per(c.warheads, c))));
-    DataFrame::new(n, cols)
+    b.push(
+        Column::new("missiles_mean".into(), cells(&|c| per(c.missiles, c))),
+        "mean missiles launched this month per run still going",
+        "missiles per run",
+    );
+    b.push(
+        Column::new("nuclear_tests_mean".into(), cells(&|c| per(c.nuclear_tests, c))),
+        "mean nuclear tests this month per run still going",
+        "tests per run",
+    );
+    b.push(
+        Column::new("deal_share".into(), cells(&|c| per(c.deals, c))),
+        "share of the runs still going with a deal in force at the end of the month",
+        "share (0 to 1)",
+    );
+    b.push(
+        Column::new("warheads_mean".into(), cells(&|c| per(c.warheads, c))),
+        "mean assembled warheads at the end of the month over the runs still going",
+        "warheads",
+    );
+    b
+}
+
+/// One row per policy and month, from the integer aggregates.
+pub fn monthly_frame(plan: &Plan, m: &Monthly) -> PolarsResult<DataFrame> {
+    let b = build_monthly(plan, m);
+    DataFrame::new(m.horizon as usize * m.policies, b.cols)
+}
+
+/// Name, description and unit of every column of `monthly.parquet` of `plan`, in order.
+pub fn monthly_columns(plan: &Plan) -> Vec<ColumnDoc> {
+    build_monthly(plan, &Monthly::new(1, plan.exp.policies.len())).docs
+}
+
+/// Rebuilds, from `monthly.parquet` read back, the integer aggregates the charts need; what
+/// is wrong with the frame otherwise.
+pub fn monthly_from_frame(df: &DataFrame, plan: &Plan) -> Result<Monthly, String> {
+    let np = plan.exp.policies.len();
+    let h = plan.exp.horizon;
+    if df.height() != np * h as usize {
+        return Err(format!("{} rows, expected {}", df.height(), np * h as usize));
+    }
+    let pe = |e: PolarsError| e.to_string();
+    let runs: Vec<u64> = df.column("runs").map_err(pe)?.u64().map_err(pe)?.iter().map(|x| x.unwrap_or(0)).collect();
+    let mut m = Monthly::new(h, np);
+    for (i, c) in m.cells.iter_mut().enumerate() {
+        c.runs = runs[i];
+    }
+    for (k, rung) in KEY_RUNGS.iter().enumerate() {
+        let v: Vec<f64> =
+            df.column(&cum_col(*rung)).map_err(pe)?.f64().map_err(pe)?.iter().map(|x| x.unwrap_or(0.0)).collect();
+        for p in 0..np {
+            let total = m.cells[p * h as usize].runs;
+            for t in 0..h as usize {
+                m.cells[p * h as usize + t].reached[k] = (v[p * h as usize + t] * total as f64).round() as u64;
+            }
+        }
+    }
+    // Score quantiles come back as a five-point histogram: enough to redraw the fan chart.
+    let q = |name: &str| -> Result<Vec<f64>, String> {
+        Ok(df.column(name).map_err(pe)?.f64().map_err(pe)?.iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+    };
+    let qs = [q("score_p05")?, q("score_p25")?, q("score_p50")?, q("score_p75")?, q("score_p95")?];
+    for (i, c) in m.cells.iter_mut().enumerate() {
+        for (j, w) in [5u32, 20, 25, 25, 25].iter().enumerate() {
+            let x = qs[j][i];
+            if x.is_finite() {
+                let bin = ((x as i32 - brink_sweep::runner::SCORE_MIN) / brink_sweep::runner::SCORE_BIN)
+                    .clamp(0, brink_sweep::runner::SCORE_BINS as i32 - 1);
+                c.score_hist[bin as usize] += w;
+            }
+        }
+    }
+    Ok(m)
 }

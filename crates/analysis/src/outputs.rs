@@ -1,13 +1,15 @@
-//! Everything a results folder shows beyond the headline table: survival curves, trade-off,
-//! distributions, heatmap, Sobol indices, PRIM boxes, and `report.md`.
+//! What a results folder shows, from the condensed runs: every chart, the tables of the
+//! scenario-level analyses (distributions at the horizon, Sobol indices, PRIM boxes) and
+//! `report.md`. Nothing here touches a file: charts are drawn through the `draw` callback the
+//! caller gives, tables are returned as bytes.
 
 use crate::charts::{self, Heat, Stamp};
 use crate::detail::{Detail, HORIZON_VARS};
 use crate::prim::{prim, PrimResult};
 use crate::sobol::{sobol_indices, SobolIndex};
-use crate::store::write_atomic;
 use crate::summary::{PolicySummary, Risk};
-use brink_sweep::{Method, Plan};
+use brink_core::KEY_RUNGS;
+use brink_sweep::{Method, Monthly, Plan};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -32,17 +34,62 @@ pub struct Findings {
     pub sobol_warnings: Vec<String>,
     /// PRIM: where the reference is riskier than the best alternative, and where safer.
     pub prim: Vec<(String, PrimResult, usize)>,
-    /// Files written (relative to the folder).
-    pub files: Vec<String>,
+    /// Tables to write: (file relative to the folder, bytes).
+    pub tables: Vec<(String, Vec<u8>)>,
 }
 
-type Draw<'a> = &'a dyn Fn(&str, &dyn Fn(&Path) -> Result<(), String>) -> Result<(), String>;
+/// Draws chart `name` with the function given, which writes a PNG to the path it is passed.
+pub type Draw<'a> = &'a dyn Fn(&str, &dyn Fn(&Path) -> Result<(), String>) -> Result<(), String>;
 
-/// Draws the charts and tables of the scenario-level analyses into `dir`.
-pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw: Draw) -> Result<Findings, String> {
-    let stamp = Stamp { hash: plan.hash.clone(), runs: plan.runs(), horizon: plan.exp.horizon };
-    let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
+fn stamp_of(plan: &Plan) -> Stamp {
+    Stamp { hash: plan.hash.clone(), runs: plan.runs(), horizon: plan.exp.horizon }
+}
+
+fn names_of(plan: &Plan) -> Vec<String> {
+    plan.exp.policies.iter().map(|p| p.name().to_string()).collect()
+}
+
+/// Draws every chart of a result through `draw` and returns the tables of the scenario-level
+/// analyses with what the report says of them.
+pub fn draw_all(plan: &Plan, s: &[PolicySummary], d: &Detail, m: &Monthly, draw: Draw) -> Result<Findings, String> {
+    let stamp = stamp_of(plan);
+    let names = names_of(plan);
     let np = names.len();
+    let r = plan.exp.reference;
+    draw("risk_by_policy.png", &|p| {
+        charts::risk_panels(
+            p,
+            "Risk of escalation per US policy",
+            &[Risk::DeadlyIncident, Risk::War, Risk::NuclearUse],
+            s,
+            r,
+            &stamp,
+        )
+    })?;
+    draw("hazards_by_policy.png", &|p| {
+        charts::risk_panels(
+            p,
+            "Strikes, accidents and onward transfer per US policy",
+            &[Risk::LimitedStrikes, Risk::Accident, Risk::Transfer],
+            s,
+            r,
+            &stamp,
+        )
+    })?;
+    let idx = |rung: brink_core::Rung| KEY_RUNGS.iter().position(|x| *x == rung).expect("key rung");
+    draw("cumulative_risk.png", &|p| {
+        charts::cumulative_risk(
+            p,
+            m,
+            &names,
+            &[
+                (idx(brink_core::Rung::DeadlyIncident), "deadly incident or worse"),
+                (idx(brink_core::Rung::War), "war or worse"),
+            ],
+            &stamp,
+        )
+    })?;
+    draw("score_fan.png", &|p| charts::score_fan(p, m, &names, &stamp))?;
     let curves: Vec<_> = (0..np).map(|p| d.survival(p)).collect();
     draw("survival.png", &|p| charts::survival(p, &curves, &names, &stamp))?;
     draw("tradeoff.png", &|p| charts::tradeoff(p, s, &stamp))?;
@@ -56,12 +103,10 @@ pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw:
             let _ = writeln!(horizon, "{name},{var},{:.4},{:.4},{:.4},{:.4},{:.4}", v[0], v[1], v[2], v[3], v[4]);
         }
     }
-    let mut f = Findings { files: vec!["horizon.csv".into()], ..Findings::default() };
-    write_atomic(&dir.join("horizon.csv"), horizon.as_bytes()).map_err(|e| e.to_string())?;
+    let mut f = Findings { tables: vec![("horizon.csv".into(), horizon.into_bytes())], ..Findings::default() };
     let u = &plan.exp.uncertain;
-    let r = plan.exp.reference;
     if u.len() >= 2 {
-        heatmap(plan, d, &names, &stamp, draw, (0, 1), "heatmap.png")?;
+        heatmap(plan, d, draw, (0, 1), "heatmap.png")?;
     }
     if plan.exp.method == Method::Sobol && !u.is_empty() {
         let seed = u64::from_str_radix(&plan.hash, 16).unwrap_or(0);
@@ -131,8 +176,7 @@ pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw:
             draw("sobol_difference.png", &|p| charts::sobol_bars(p, &title, &params, &di, &stamp))?;
             f.sobol_difference = Some(di);
         }
-        write_atomic(&dir.join("sobol.csv"), csv.as_bytes()).map_err(|e| e.to_string())?;
-        f.files.push("sobol.csv".into());
+        f.tables.push(("sobol.csv".into(), csv.into_bytes()));
         f.sobol = Some(idx);
     }
     if !u.is_empty() && np >= 2 {
@@ -141,8 +185,7 @@ pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw:
         let title =
             format!("Scenario discovery (PRIM): where {} is riskier or safer than the best alternative", names[r]);
         draw("prim.png", &|p| charts::prim_tradeoff(p, &title, &runs, &stamp))?;
-        write_atomic(&dir.join("prim.csv"), prim_csv(plan, &f.prim).as_bytes()).map_err(|e| e.to_string())?;
-        f.files.push("prim.csv".into());
+        f.tables.push(("prim.csv".into(), prim_csv(plan, &f.prim).into_bytes()));
     }
     Ok(f)
 }
@@ -151,15 +194,8 @@ pub fn write_all(dir: &Path, plan: &Plan, s: &[PolicySummary], d: &Detail, draw:
 /// from the best alternative in each cell.
 /// The same heatmap over uncertain parameters `axes` (indices into the experiment's uncertain
 /// list), drawn to `file` through `draw`.
-pub fn heatmap(
-    plan: &Plan,
-    d: &Detail,
-    names: &[String],
-    stamp: &Stamp,
-    draw: Draw,
-    axes: (usize, usize),
-    file: &str,
-) -> Result<(), String> {
+pub fn heatmap(plan: &Plan, d: &Detail, draw: Draw, axes: (usize, usize), file: &str) -> Result<(), String> {
+    let (stamp, names) = (&stamp_of(plan), &names_of(plan));
     let (ax, ay) = axes;
     let (ux, uy) = (&plan.exp.uncertain[ax], &plan.exp.uncertain[ay]);
     let np = names.len();
@@ -341,7 +377,7 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
         );
     }
     let _ = writeln!(o, "## Headline\n\nProbability within {} months, % with Wilson 95% interval; paired difference against `{refname}` in percentage points with its 95% interval.\n", e.horizon);
-    let _ = writeln!(o, "| policy | deadly incident or worse | vs ref. | major war or worse | nuclear use | nuclear accident | onward transfer | warheads at end |");
+    let _ = writeln!(o, "| policy | deadly incident or worse | vs ref. | war or worse | nuclear use | nuclear accident | onward transfer | warheads at end |");
     let _ = writeln!(o, "|---|---|---|---|---|---|---|---|");
     let pct = |p: &crate::stats::Proportion| format!("{:.1} [{:.1}, {:.1}]", 100.0 * p.p, 100.0 * p.lo, 100.0 * p.hi);
     let k = |r: Risk| Risk::ALL.iter().position(|x| *x == r).expect("listed");
@@ -392,7 +428,7 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
     let _ = writeln!(o, "\n## Charts\n");
     let reading = |c: &str| -> String {
         match c {
-            "risk_by_policy.png" => format!("Probability of a deadly incident, a major war and nuclear use per policy; the lowest risk of a deadly incident is under `{lowest}`, the highest under `{highest}`; overlapping intervals mean the runs cannot tell those policies apart."),
+            "risk_by_policy.png" => format!("Probability of a deadly incident or worse, of war (a major conventional war) or worse and of nuclear use per policy; the lowest risk of a deadly incident is under `{lowest}`, the highest under `{highest}`; overlapping intervals mean the runs cannot tell those policies apart."),
             "hazards_by_policy.png" => "Limited strikes, nuclear accidents and onward transfers of material per policy, with Wilson intervals.".into(),
             "cumulative_risk.png" => "How the risk accumulates month by month: a steeper line means escalation comes sooner.".into(),
             "score_fan.png" => "The monthly escalation score (Rivera et al. 2024 points): the median run and the spread of runs each month.".into(),

@@ -7,16 +7,17 @@
 //! it finished and ends with the same bytes; a damaged part is moved aside and run again.
 //! Every file is read through [`brink_sweep::files`], and every temporary carries the tag of
 //! its owner ([`crate::owner`]), so that later commands clear the orphans.
+//!
+//! The store does IO only: it writes and reads the files of a results folder, checks them
+//! against their records and the manifest, and streams stored runs to a caller. What the runs
+//! mean (tables, charts, the report) is [`crate::pipeline`]'s business.
 
-use crate::charts::{self, Stamp};
-use crate::detail::Detail;
-use crate::frames::{monthly_frame, runs_frame};
+use crate::frames::{runs_columns, runs_frame, ColumnDoc};
 use crate::owner;
-use crate::summary::{summary_frame, Accumulator, PolicySummary, Risk};
-use brink_core::KEY_RUNGS;
 use brink_sweep::files::{self, Kind, ReadError};
 use brink_sweep::manifest::PartRecord;
 use brink_sweep::{Monthly, Plan};
+use polars::io::parquet::write::KeyValueMetadata;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
@@ -199,19 +200,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     io(path, r)
 }
 
-fn parquet_bytes(df: &mut DataFrame, path: &Path) -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    ParquetWriter::new(&mut buf)
+/// Draws a chart: writes a PNG to the path it is given, or says why it cannot.
+pub type Drawing<'a> = dyn Fn(&Path) -> std::result::Result<(), String> + 'a;
+
+/// A Parquet writer of brink: Zstd, row groups of 65,536 rows, and the key-value metadata of
+/// [`parquet_metadata`].
+fn parquet_writer<W: Write>(w: W, schema: &Schema, docs: &[ColumnDoc]) -> ParquetWriter<W> {
+    ParquetWriter::new(w)
         .with_compression(ParquetCompression::Zstd(None))
         .with_row_group_size(Some(1 << 16))
+        .with_key_value_metadata(Some(parquet_metadata(schema, docs)))
+}
+
+/// Key-value metadata of a Parquet file brink writes: the Arrow schema of the file with strings
+/// as `large_string` (Polars declares them `string_view`, which pyarrow before 15 cannot read:
+/// "Unrecognized type: 24"; the bytes of the column are the same), each field carrying its
+/// `description` and `unit`, and the whole data dictionary as JSON under `brink:columns`.
+pub fn parquet_metadata(schema: &Schema, docs: &[ColumnDoc]) -> KeyValueMetadata {
+    let mut arrow = schema.to_arrow(CompatLevel::oldest());
+    for (name, field) in arrow.iter_mut() {
+        if let Some(d) = docs.iter().find(|d| d.name == name.as_str()) {
+            let mut md = BTreeMap::new();
+            md.insert(PlSmallStr::from("description"), PlSmallStr::from(d.description.as_str()));
+            md.insert(PlSmallStr::from("unit"), PlSmallStr::from(d.unit.as_str()));
+            field.metadata = Some(std::sync::Arc::new(md));
+        }
+    }
+    let columns = serde_json::to_string(docs).expect("column docs serialize");
+    KeyValueMetadata::Static(vec![
+        polars_parquet::write::schema_to_metadata_key(&arrow),
+        polars_parquet::write::KeyValue { key: "brink:columns".into(), value: Some(columns) },
+    ])
+}
+
+fn parquet_bytes(df: &mut DataFrame, docs: &[ColumnDoc], path: &Path) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let schema = df.schema().clone();
+    parquet_writer(&mut buf, &schema, docs)
         .finish(df)
         .map_err(|source| StoreError::Polars { path: path.to_path_buf(), source })?;
     Ok(buf)
-}
-
-fn read_parquet(path: &Path) -> Result<DataFrame> {
-    let (f, _) = files::open(path, Kind::Stream)?;
-    ParquetReader::new(f).finish().map_err(|source| StoreError::Polars { path: path.to_path_buf(), source })
 }
 
 /// BLAKE3 of a file of a results folder, in hex, read as a stream.
@@ -288,34 +316,6 @@ impl Store {
         Ok(())
     }
 
-    /// Runs `parts` of `plan` and writes each atomically, writing one part on a thread of its
-    /// own while the Rayon pool computes the next. Calls `done(runs)` after each part is on disk.
-    pub fn run_parts(&self, plan: &Plan, parts: &[u64], done: &mut dyn FnMut(u64)) -> Result<()> {
-        self.own()?;
-        std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<brink_sweep::Part>(1);
-            let (done_tx, done_rx) = std::sync::mpsc::channel::<u64>();
-            let writer = s.spawn(move || -> Result<()> {
-                for part in rx {
-                    let n = self.write_part(plan, &part)?;
-                    let _ = done_tx.send(n);
-                }
-                Ok(())
-            });
-            for k in parts {
-                let part = plan.run_part(*k);
-                if tx.send(part).is_err() {
-                    break; // the writer failed; its error is returned below
-                }
-                done_rx.try_iter().for_each(&mut *done);
-            }
-            drop(tx);
-            let r = writer.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            done_rx.try_iter().for_each(&mut *done);
-            r
-        })
-    }
-
     /// Writes a computed part atomically: its monthly aggregates, its rows, then its record
     /// (identity and checksums), which marks it complete.
     pub fn write_part(&self, plan: &Plan, part: &brink_sweep::Part) -> Result<u64> {
@@ -327,7 +327,7 @@ impl Store {
         let ppath = self.part_path(&plan.hash, k, "parquet");
         let mut df =
             runs_frame(plan, &part.rows).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
-        let rows = parquet_bytes(&mut df, &ppath)?;
+        let rows = parquet_bytes(&mut df, &[], &ppath)?;
         write_atomic(&ppath, &rows)?;
         let runs = plan.part_range(k);
         let record = PartRecord {
@@ -381,48 +381,20 @@ impl Store {
         fs::symlink_metadata(self.dir(hash).join("manifest.json")).is_ok()
     }
 
-    /// Assembles the final files from every part, writes the manifest last, removes the parts.
-    /// A part that does not match its record is moved aside ([`StoreError::DamagedParts`]).
-    /// If another process finished the same result meanwhile, its manifest is returned.
-    pub fn finalize(&self, plan: &Plan, threads: usize, wall: f64, provenance: &Provenance) -> Result<Manifest> {
-        self.own()?;
-        let r = self.finalize_once(plan, threads, wall, provenance);
-        if r.is_err() {
-            // Leave nothing of ours half-written (a full disk, a killed writer, a race lost).
-            let dir = self.dir(&plan.hash);
-            for d in [dir.clone(), dir.join("charts"), dir.join("parts")] {
-                remove_own_temporaries(&d);
-            }
-        }
-        let r = match r {
-            // Another process finished the same result meanwhile (and removed the parts).
-            Err(_) if self.is_complete(&plan.hash) => self.check(&plan.hash),
-            r => r,
-        };
-        if r.is_ok() {
-            // A concurrent sweep may have added a part while the parts were being removed.
-            self.tidy(&plan.hash);
-        }
-        r
-    }
-
-    fn finalize_once(
+    /// Streams every part of `plan` (each checked against its record) to `sink`, in order, and
+    /// writes their rows as `runs.parquet`. A part that does not match its record is moved
+    /// aside ([`StoreError::DamagedParts`]) after every part has been checked, so that all the
+    /// damaged ones are named; nothing is then written.
+    pub fn merge_parts(
         &self,
         plan: &Plan,
-        threads: usize,
-        wall_seconds: f64,
-        provenance: &Provenance,
-    ) -> Result<Manifest> {
+        sink: &mut dyn FnMut(&DataFrame, &Monthly) -> PolarsResult<()>,
+    ) -> Result<()> {
         let dir = self.dir(&plan.hash);
         let missing = self.missing_parts(plan, 0..plan.parts());
         if !missing.is_empty() {
             return Err(StoreError::Incomplete { dir, missing, total: plan.parts() });
         }
-        let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
-        self.tidy(&plan.hash);
-        let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
-        let mut detail = Detail::new(plan.exp.horizon, names.len(), plan.design().len());
-        let mut monthly = Monthly::new(plan.exp.horizon, names.len());
         let runs_path = dir.join("runs.parquet");
         let mut writer: Option<polars::io::parquet::write::BatchedWriter<fs::File>> = None;
         let tmp_runs = temporary(&runs_path, "");
@@ -439,14 +411,10 @@ impl Store {
             if !damaged.is_empty() {
                 continue; // every part is still checked, so that all damaged ones are named
             }
-            monthly.add(&m);
-            acc.add(&df).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
-            detail.add(&df).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
+            sink(&df, &m).map_err(|source| StoreError::Polars { path: ppath.clone(), source })?;
             if writer.is_none() {
                 let f = io(&tmp_runs, fs::File::create(&tmp_runs))?;
-                let w = ParquetWriter::new(f)
-                    .with_compression(ParquetCompression::Zstd(None))
-                    .with_row_group_size(Some(1 << 16))
+                let w = parquet_writer(f, df.schema(), &runs_columns(plan))
                     .batched(df.schema())
                     .map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
                 writer = Some(w);
@@ -472,105 +440,95 @@ impl Store {
             w.finish().map_err(|source| StoreError::Polars { path: runs_path.clone(), source })?;
             io(&runs_path, fs::rename(&tmp_runs, &runs_path))?;
         }
-        let summary = acc.finish();
-        self.write_tables(plan, &summary, &monthly)?;
-        self.write_views(plan, &summary, &detail, &monthly)?;
-        let manifest = self.manifest_of(plan, &summary, threads, wall_seconds, provenance)?;
-        write_atomic(&dir.join("manifest.json"), &manifest.to_json())?;
-        let _ = fs::remove_dir_all(self.parts_dir(&plan.hash));
-        Ok(manifest)
+        Ok(())
     }
 
-    fn write_tables(&self, plan: &Plan, summary: &[PolicySummary], monthly: &Monthly) -> Result<()> {
-        let dir = self.dir(&plan.hash);
-        let mpath = dir.join("monthly.parquet");
-        let mut mdf =
-            monthly_frame(plan, monthly).map_err(|source| StoreError::Polars { path: mpath.clone(), source })?;
-        write_atomic(&mpath, &parquet_bytes(&mut mdf, &mpath)?)?;
-        let spath = dir.join("summary.csv");
-        let reference = plan.exp.policies[plan.exp.reference].name();
-        let mut sdf =
-            summary_frame(summary, reference).map_err(|source| StoreError::Polars { path: spath.clone(), source })?;
-        let mut buf = Vec::new();
-        CsvWriter::new(&mut buf)
-            .finish(&mut sdf)
-            .map_err(|source| StoreError::Polars { path: spath.clone(), source })?;
-        write_atomic(&spath, &buf)
+    /// Writes `bytes` as file `rel` of result `hash`, atomically.
+    pub fn write_file(&self, hash: &str, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir(hash).join(rel);
+        if let Some(parent) = path.parent() {
+            io(parent, fs::create_dir_all(parent))?;
+        }
+        write_atomic(&path, bytes)
     }
 
-    /// Draws every chart of result `plan` from its summary and monthly aggregates.
-    pub fn write_views(
+    /// Writes `df` as Parquet file `rel` of result `hash`, atomically, with the description
+    /// and unit of each column (`docs`) in its metadata.
+    pub fn write_parquet(&self, hash: &str, rel: &str, df: &mut DataFrame, docs: &[ColumnDoc]) -> Result<()> {
+        let path = self.dir(hash).join(rel);
+        let bytes = parquet_bytes(df, docs, &path)?;
+        self.write_file(hash, rel, &bytes)
+    }
+
+    /// Draws chart `rel` of result `hash` (e.g. `charts/risk_by_policy.png`) with `draw`, which
+    /// writes a PNG to the path it is given: a temporary name, renamed once drawn. Returns the
+    /// chart's path.
+    pub fn write_chart(&self, hash: &str, rel: &str, draw: &Drawing) -> Result<PathBuf> {
+        let path = self.dir(hash).join(rel);
+        if let Some(parent) = path.parent() {
+            io(parent, fs::create_dir_all(parent))?;
+        }
+        let tmp = temporary(&path, ".png");
+        let r = draw(&tmp).map_err(|why| StoreError::Chart { path: path.clone(), why: plain_error(&why) });
+        let r = r.and_then(|()| io(&path, fs::rename(&tmp, &path)));
+        if r.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        r.map(|()| path)
+    }
+
+    /// Reads Parquet file `rel` of result `hash` whole.
+    pub fn read_parquet(&self, hash: &str, rel: &str) -> Result<DataFrame> {
+        let path = self.dir(hash).join(rel);
+        let (f, _) = files::open(&path, Kind::Stream)?;
+        ParquetReader::new(f).finish().map_err(|source| StoreError::Polars { path: path.clone(), source })
+    }
+
+    /// Rows `offset .. offset + len` of `runs.parquet` of result `hash`, every column.
+    pub fn read_rows(&self, hash: &str, offset: u64, len: usize) -> Result<DataFrame> {
+        let path = self.dir(hash).join("runs.parquet");
+        let (f, _) = files::open(&path, Kind::Stream)?;
+        ParquetReader::new(f)
+            .with_slice(Some((offset as usize, len)))
+            .finish()
+            .map_err(|source| StoreError::Polars { path: path.clone(), source })
+    }
+
+    /// Streams the columns `cols` of `runs.parquet` of `plan` to `sink`, one part-sized slice of
+    /// whole (scenario, replication) groups at a time, so memory stays flat.
+    pub fn read_runs(
         &self,
         plan: &Plan,
-        summary: &[PolicySummary],
-        detail: &Detail,
-        monthly: &Monthly,
+        cols: &[String],
+        sink: &mut dyn FnMut(&DataFrame) -> PolarsResult<()>,
     ) -> Result<()> {
-        let cdir = self.dir(&plan.hash).join("charts");
-        io(&cdir, fs::create_dir_all(&cdir))?;
-        let stamp = Stamp { hash: plan.hash.clone(), runs: plan.runs(), horizon: plan.exp.horizon };
-        let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
-        let r = plan.exp.reference;
-        let draw = |name: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| -> Result<()> {
-            let path = cdir.join(name);
-            let tmp = temporary(&path, ".png");
-            let r = f(&tmp).map_err(|why| StoreError::Chart { path: path.clone(), why: plain_error(&why) });
-            let r = r.and_then(|()| io(&path, fs::rename(&tmp, &path)));
-            if r.is_err() {
-                let _ = fs::remove_file(&tmp);
-            }
-            r
-        };
-        draw("risk_by_policy.png", &|p| {
-            charts::risk_panels(
-                p,
-                "Risk of escalation per US policy",
-                &[Risk::DeadlyIncident, Risk::War, Risk::NuclearUse],
-                summary,
-                r,
-                &stamp,
-            )
-        })?;
-        draw("hazards_by_policy.png", &|p| {
-            charts::risk_panels(
-                p,
-                "Strikes, accidents and onward transfer per US policy",
-                &[Risk::LimitedStrikes, Risk::Accident, Risk::Transfer],
-                summary,
-                r,
-                &stamp,
-            )
-        })?;
-        let idx = |rung: brink_core::Rung| KEY_RUNGS.iter().position(|x| *x == rung).expect("key rung");
-        draw("cumulative_risk.png", &|p| {
-            charts::cumulative_risk(
-                p,
-                monthly,
-                &names,
-                &[
-                    (idx(brink_core::Rung::DeadlyIncident), "deadly incident or worse"),
-                    (idx(brink_core::Rung::War), "major war or worse"),
-                ],
-                &stamp,
-            )
-        })?;
-        draw("score_fan.png", &|p| charts::score_fan(p, monthly, &names, &stamp))?;
-        let dir = self.dir(&plan.hash);
-        let draw_s = |name: &str,
-                      f: &dyn Fn(&Path) -> std::result::Result<(), String>|
-         -> std::result::Result<(), String> { draw(name, f).map_err(|e| e.to_string()) };
-        // The messages of write_all name their file already.
-        let findings = crate::outputs::write_all(&dir, plan, summary, detail, &draw_s).map_err(StoreError::Other)?;
-        let charts: Vec<String> =
-            output_files(&dir)?.into_iter().filter_map(|f| f.strip_prefix("charts/").map(str::to_string)).collect();
-        let report = crate::outputs::report(plan, summary, &findings, &charts);
-        write_atomic(&dir.join("report.md"), report.as_bytes())
+        let path = self.dir(&plan.hash).join("runs.parquet");
+        let pe = |source| StoreError::Polars { path: path.clone(), source };
+        let total = plan.runs() as usize;
+        let step = plan.part_runs() as usize;
+        for offset in (0..total).step_by(step) {
+            let (f, _) = files::open(&path, Kind::Stream)?;
+            let df = ParquetReader::new(f)
+                .with_columns(Some(cols.to_vec()))
+                .with_slice(Some((offset, step.min(total - offset))))
+                .finish()
+                .map_err(pe)?;
+            sink(&df).map_err(pe)?;
+        }
+        Ok(())
     }
 
-    fn manifest_of(
+    /// Output files of result `hash`, relative, sorted: everything but the manifest and parts.
+    pub fn output_files(&self, hash: &str) -> Result<Vec<String>> {
+        output_files(&self.dir(hash))
+    }
+
+    /// Writes the manifest of finished result `plan`, last and sealed, with the checksum of
+    /// every output file, then removes the parts.
+    pub fn seal(
         &self,
         plan: &Plan,
-        summary: &[PolicySummary],
+        failed_runs: u64,
         threads: usize,
         wall: f64,
         prov: &Provenance,
@@ -591,7 +549,7 @@ impl Store {
             reference_policy: plan.exp.policies[plan.exp.reference].name().to_string(),
             horizon_months: plan.exp.horizon,
             runs: plan.runs(),
-            failed_runs: summary.iter().map(|s| s.failed).sum(),
+            failed_runs,
             threads,
             wall_seconds: (wall * 1000.0).round() / 1000.0,
             provenance: prov.clone(),
@@ -599,7 +557,29 @@ impl Store {
             checksum: String::new(),
         };
         m.seal();
+        write_atomic(&dir.join("manifest.json"), &m.to_json())?;
+        let _ = fs::remove_dir_all(self.parts_dir(&plan.hash));
         Ok(m)
+    }
+
+    /// Updates the manifest of complete result `hash` with the checksums of its output files as
+    /// they are now (after its charts and report were redrawn).
+    pub fn reseal(&self, hash: &str) -> Result<()> {
+        let dir = self.dir(hash);
+        let mut m = self.manifest(hash)?;
+        for rel in output_files(&dir)? {
+            m.files.insert(rel.clone(), checksum(&dir.join(&rel))?);
+        }
+        write_atomic(&dir.join("manifest.json"), &m.to_json())
+    }
+
+    /// Removes what this process left half-written in result `hash` (after a failure: a full
+    /// disk, a killed writer, a race lost).
+    pub fn remove_own_temporaries(&self, hash: &str) {
+        let dir = self.dir(hash);
+        for d in [dir.clone(), dir.join("charts"), dir.join("parts")] {
+            remove_own_temporaries(&d);
+        }
     }
 
     /// Reads the manifest of a complete result and checks what can be checked without reading
@@ -752,70 +732,6 @@ impl Store {
             Err(StoreError::Damaged { hash: hash.to_string(), bad, total: m.files.len() })
         }
     }
-
-    /// Draws a heatmap of a complete result over two of its uncertain parameters into
-    /// `charts/extra/` (outside the manifest, so `reproduce` is unaffected). Returns its path.
-    pub fn heatmap(&self, plan: &Plan, x: usize, y: usize) -> Result<PathBuf> {
-        let dir = self.dir(&plan.hash);
-        let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
-        let (_, detail) = self.reread(plan)?;
-        let extra = dir.join("charts").join("extra");
-        io(&extra, fs::create_dir_all(&extra))?;
-        let u = &plan.exp.uncertain;
-        let file = format!("heatmap-{}-{}.png", u[x].param.name(), u[y].param.name());
-        let path = extra.join(&file);
-        let stamp = Stamp { hash: plan.hash.clone(), runs: plan.runs(), horizon: plan.exp.horizon };
-        let draw = |_: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| f(&path);
-        crate::outputs::heatmap(plan, &detail, &names, &stamp, &draw, (x, y), &file)
-            .map_err(|why| StoreError::Chart { path: path.clone(), why })?;
-        Ok(path)
-    }
-
-    /// Streams `runs.parquet` back into the summary and detail accumulators: only the columns
-    /// they need, one part-sized slice of whole groups at a time, so memory stays flat.
-    fn reread(&self, plan: &Plan) -> Result<(Accumulator, Detail)> {
-        let path = self.dir(&plan.hash).join("runs.parquet");
-        let names: Vec<String> = plan.exp.policies.iter().map(|p| p.name().to_string()).collect();
-        let mut acc = Accumulator::new(names.clone(), plan.exp.reference);
-        let mut detail = Detail::new(plan.exp.horizon, names.len(), plan.design().len());
-        let mut cols: Vec<String> =
-            ["status", "scenario", "months", "missile_tests", "nuclear_tests", "escalation_score", "harm"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
-        cols.extend(Risk::ALL.iter().map(|r| r.column()));
-        cols.extend(crate::detail::HORIZON_VARS.iter().map(|s| s.to_string()));
-        cols.sort();
-        cols.dedup();
-        let pe = |source| StoreError::Polars { path: path.clone(), source };
-        let total = plan.runs() as usize;
-        let step = plan.part_runs() as usize;
-        for offset in (0..total).step_by(step) {
-            let (f, _) = files::open(&path, Kind::Stream)?;
-            let df = ParquetReader::new(f)
-                .with_columns(Some(cols.clone()))
-                .with_slice(Some((offset, step.min(total - offset))))
-                .finish()
-                .map_err(pe)?;
-            acc.add(&df).map_err(pe)?;
-            detail.add(&df).map_err(pe)?;
-        }
-        Ok((acc, detail))
-    }
-
-    /// Redraws the charts of a complete result from its files and updates the manifest.
-    pub fn replot(&self, plan: &Plan) -> Result<()> {
-        self.own()?;
-        let dir = self.dir(&plan.hash);
-        let (acc, detail) = self.reread(plan)?;
-        let monthly = read_monthly(&dir.join("monthly.parquet"), plan)?;
-        self.write_views(plan, &acc.finish(), &detail, &monthly)?;
-        let mut m = self.manifest(&plan.hash)?;
-        for rel in output_files(&dir)? {
-            m.files.insert(rel.clone(), checksum(&dir.join(&rel))?);
-        }
-        write_atomic(&dir.join("manifest.json"), &m.to_json())
-    }
 }
 
 /// Removes this process's temporary files in `dir` (after a failure).
@@ -842,57 +758,6 @@ fn plain_error(why: &str) -> String {
         }
     }
     why.to_string()
-}
-
-/// Rebuilds the integer aggregates needed by the charts from `monthly.parquet`.
-fn read_monthly(path: &Path, plan: &Plan) -> Result<Monthly> {
-    let df = read_parquet(path)?;
-    let np = plan.exp.policies.len();
-    let h = plan.exp.horizon;
-    if df.height() != np * h as usize {
-        return Err(StoreError::Corrupt {
-            path: path.to_path_buf(),
-            why: format!("{} rows, expected {}", df.height(), np * h as usize),
-        });
-    }
-    let pe = |e: PolarsError| StoreError::Polars { path: path.to_path_buf(), source: e };
-    let runs: Vec<u64> = df.column("runs").map_err(pe)?.u64().map_err(pe)?.iter().map(|x| x.unwrap_or(0)).collect();
-    let mut m = Monthly::new(h, np);
-    for (i, c) in m.cells.iter_mut().enumerate() {
-        c.runs = runs[i];
-    }
-    for (k, rung) in KEY_RUNGS.iter().enumerate() {
-        let v: Vec<f64> = df
-            .column(&format!("cum_p_{}", rung.name()))
-            .map_err(pe)?
-            .f64()
-            .map_err(pe)?
-            .iter()
-            .map(|x| x.unwrap_or(0.0))
-            .collect();
-        for p in 0..np {
-            let total = m.cells[p * h as usize].runs;
-            for t in 0..h as usize {
-                m.cells[p * h as usize + t].reached[k] = (v[p * h as usize + t] * total as f64).round() as u64;
-            }
-        }
-    }
-    // Score quantiles come back as a five-point histogram: enough to redraw the fan chart.
-    let q = |name: &str| -> Result<Vec<f64>> {
-        Ok(df.column(name).map_err(pe)?.f64().map_err(pe)?.iter().map(|x| x.unwrap_or(f64::NAN)).collect())
-    };
-    let qs = [q("score_p05")?, q("score_p25")?, q("score_p50")?, q("score_p75")?, q("score_p95")?];
-    for (i, c) in m.cells.iter_mut().enumerate() {
-        for (j, w) in [5u32, 20, 25, 25, 25].iter().enumerate() {
-            let x = qs[j][i];
-            if x.is_finite() {
-                let bin = ((x as i32 - brink_sweep::runner::SCORE_MIN) / brink_sweep::runner::SCORE_BIN)
-                    .clamp(0, brink_sweep::runner::SCORE_BINS as i32 - 1);
-                c.score_hist[bin as usize] += w;
-            }
-        }
-    }
-    Ok(m)
 }
 
 /// Output files of a result folder, relative, sorted: everything but the manifest and parts.

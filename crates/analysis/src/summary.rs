@@ -1,7 +1,7 @@
 //! The headline numbers: per policy, the probability of each key outcome within the horizon
 //! with Wilson 95% intervals, paired differences against the reference policy, and means.
 
-use crate::frames::first_col;
+use crate::frames::{first_col, or_worse};
 use crate::stats::{wilson, Difference, Proportion, Z95};
 use brink_core::Rung;
 use polars::prelude::*;
@@ -13,7 +13,7 @@ pub enum Risk {
     DeadlyIncident,
     /// Limited strikes (or worse).
     LimitedStrikes,
-    /// Major war (or worse).
+    /// War (a major conventional war) or worse.
     War,
     /// Nuclear use.
     NuclearUse,
@@ -28,24 +28,25 @@ impl Risk {
     pub const ALL: [Risk; 6] =
         [Risk::DeadlyIncident, Risk::LimitedStrikes, Risk::War, Risk::NuclearUse, Risk::Accident, Risk::Transfer];
 
-    /// Column-name stem.
-    pub fn name(self) -> &'static str {
+    /// Column-name stem (`p_<stem>` in summary.csv): the rung's name with "or worse" where a
+    /// higher rung exists, as the runs' `first_*` columns.
+    pub fn name(self) -> String {
         match self {
-            Risk::DeadlyIncident => "deadly_incident",
-            Risk::LimitedStrikes => "limited_strikes",
-            Risk::War => "war",
-            Risk::NuclearUse => "nuclear_use",
-            Risk::Accident => "nuclear_accident",
-            Risk::Transfer => "onward_transfer",
+            Risk::DeadlyIncident => or_worse(Rung::DeadlyIncident),
+            Risk::LimitedStrikes => or_worse(Rung::LimitedStrikes),
+            Risk::War => or_worse(Rung::War),
+            Risk::NuclearUse => or_worse(Rung::NuclearUse),
+            Risk::Accident => "nuclear_accident".into(),
+            Risk::Transfer => "onward_transfer".into(),
         }
     }
 
-    /// Words for charts.
+    /// Words for charts: the column's name in words.
     pub fn label(self) -> &'static str {
         match self {
             Risk::DeadlyIncident => "deadly incident or worse",
             Risk::LimitedStrikes => "limited strikes or worse",
-            Risk::War => "major war or worse",
+            Risk::War => "war or worse",
             Risk::NuclearUse => "nuclear use",
             Risk::Accident => "nuclear accident",
             Risk::Transfer => "onward transfer of material",

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// A rung of the escalation ladder, lowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum Rung {
     /// No hostile action.
@@ -77,6 +78,7 @@ impl Rung {
 
 /// Category of an action in the scoring of Rivera et al. (2024).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Status quo: 0 points.
     StatusQuo,

@@ -2,10 +2,11 @@
 
 use crate::ladder::{Category, Rung};
 use crate::policy::{Lever, Policy};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// One of the six actors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum ActorId {
     /// United States.
@@ -38,9 +39,15 @@ impl ActorId {
     }
 }
 
-/// A set of recipients as a bit mask over [`ActorId`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// A set of recipients as a bit mask over [`ActorId`]; serialized as the list of their names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct To(pub u8);
+
+impl Serialize for To {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(ActorId::ALL.iter().filter(|a| self.has(**a)))
+    }
+}
 
 impl To {
     /// Every actor.
@@ -100,6 +107,7 @@ impl Terms {
 
 /// What a UNSC draft resolution does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Draft {
     /// New sanctions after a missile launch.
     SanctionsAfterMissile,
@@ -144,6 +152,7 @@ impl Draft {
 
 /// Who ended a deal, and why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Collapse {
     /// The US (or the IAEA's report) found a violation.
     ViolationDetected,
@@ -155,6 +164,7 @@ pub enum Collapse {
 
 /// A typed message. Delivered at the next month boundary.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Msg {
     // ---- United States ----
     /// Offer of talks on these terms (the precondition eased after a crisis).

@@ -9,7 +9,7 @@ use crate::policy::Policy;
 use crate::world::World;
 use crate::SimRng;
 use rand::SeedableRng;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// What one run needs besides its seed.
 #[derive(Clone, Copy, Debug)]
@@ -70,6 +70,7 @@ pub enum EventKind {
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Ran to the horizon.
     Completed,
@@ -96,7 +97,9 @@ pub struct RunOutcome {
     pub months: u32,
     /// Highest rung reached.
     pub max_rung: Rung,
-    /// Month (0-based) each rung was first reached, by rung index.
+    /// Month (0-based) each rung was first reached, by rung index (serialized as an object
+    /// keyed by the rungs' names).
+    #[serde(serialize_with = "by_rung")]
     pub first_month: [Option<u32>; 10],
     /// Missiles launched.
     pub missile_tests: u32,
@@ -104,6 +107,9 @@ pub struct RunOutcome {
     pub long_range_launches: u32,
     /// Nuclear tests.
     pub nuclear_tests: u32,
+    /// Month (0-based) of the first nuclear test. (The nuclear-test rung is also reached by a
+    /// nuclear accident or an attributed transfer; this is the test alone.)
+    pub nuclear_test_month: Option<u32>,
     /// Assembled warheads at the end.
     pub warheads_end: u32,
     /// Unassembled fissile material at the end, kg.
@@ -160,6 +166,10 @@ impl RunOutcome {
     pub fn first_at_or_above(&self, rung: Rung) -> Option<u32> {
         self.first_month[rung as usize..].iter().flatten().min().copied()
     }
+}
+
+fn by_rung<S: Serializer>(months: &[Option<u32>; 10], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(Rung::ALL.iter().map(|r| (r.name(), months[*r as usize])))
 }
 
 /// One month as an observer sees it.
@@ -291,6 +301,7 @@ impl<'a> Simulation<'a> {
             missile_tests: 0,
             long_range_launches: 0,
             nuclear_tests: 0,
+            nuclear_test_month: None,
             warheads_end: dprk.warheads,
             fissile_kg_end: dprk.fissile_kg,
             accident_month: None,
@@ -468,6 +479,9 @@ impl<'a> Simulation<'a> {
         o.iaea_months += u32::from(self.world.iaea.access);
         o.deal_months += u32::from(self.world.dprk.deal.is_some());
         o.escalation_score += score as i64;
+        if nuclear > 0 {
+            o.nuclear_test_month.get_or_insert(month);
+        }
         o.months = month + 1;
         (score, missiles, nuclear)
     }

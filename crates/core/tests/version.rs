@@ -6,7 +6,9 @@
 use brink_core::{run, Params, Policy, RunSpec, MODEL_VERSION};
 
 const PINNED_VERSION: &str = "brink-model-0.1.0-m4";
-const PINNED_FINGERPRINT: u64 = 0x01cc4e09fddfd515;
+// 0x01cc4e09fddfd515 before `nuclear_test_month` joined RunOutcome; the same runs with that field
+// struck from their Debug form still give it (checked when the field was added and at each merge).
+const PINNED_FINGERPRINT: u64 = 0x1696a859f3ef16a4;
 
 /// FNV-1a over the debug form of 50 runs of every built-in policy.
 fn fingerprint() -> u64 {

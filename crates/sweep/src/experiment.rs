@@ -6,6 +6,7 @@
 
 use crate::calibrate::{Posterior, EMBEDDED_NAME};
 use crate::harm::{self, Harm};
+use crate::history::Ym;
 use brink_core::{Lever, Param, Params, Policy, MODEL_VERSION};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -73,6 +74,9 @@ pub struct Experiment {
     pub description: String,
     /// Months per run.
     pub horizon: u32,
+    /// Calendar month of a run's first month (month 0): dates on charts and in
+    /// `monthly.parquet`; the simulation itself has no calendar.
+    pub start: Ym,
     /// Replications per scenario and policy.
     pub replications: u32,
     /// Master seed.
@@ -234,6 +238,10 @@ impl Experiment {
         s.push_str(&format!("name = {}\n", toml_string(&self.name)));
         s.push_str(&format!("description = {}\n", toml_string(&self.description)));
         s.push_str(&format!("horizon_months = {}\n", self.horizon));
+        if self.start != DEFAULT_START {
+            // Written only when set, so that the hashes of experiments without it stay as they were.
+            s.push_str(&format!("start = \"{}\"\n", self.start));
+        }
         s.push_str(&format!("replications = {}\n", self.replications));
         s.push_str(&format!("seed = {}\n", self.seed));
         s.push_str(&format!("policies = [{}]\n", names(&mut self.policies.iter().map(|p| p.name()))));
@@ -467,7 +475,10 @@ type Table<'i> = DeTable<'i>;
 const TOP_KEYS: &[&str] = &["experiment", "design", "election", "model", "uncertain", "policies", "posterior", "harm"];
 const POSTERIOR_KEYS: &[&str] = &["file", "blake3", "params"];
 const EXPERIMENT_KEYS: &[&str] =
-    &["name", "description", "horizon_months", "replications", "seed", "policies", "reference_policy"];
+    &["name", "description", "horizon_months", "start", "replications", "seed", "policies", "reference_policy"];
+
+/// The calendar month of month 0 unless `[experiment] start` says otherwise: January 2021.
+pub const DEFAULT_START: Ym = Ym(2021 * 12);
 const DESIGN_KEYS: &[&str] = &["method", "samples", "levels"];
 const ELECTION_KEYS: &[&str] = &["switch_to"];
 const RANGE_KEYS: &[&str] = &["low", "high"];
@@ -557,6 +568,20 @@ impl<'a> Checker<'a> {
             }
             if let Some(n) = self.int(t, "horizon_months", "experiment.horizon_months", 1, 1200) {
                 exp.horizon = n as u32;
+            }
+            if let Some(s) = self.string(t, "start", "experiment.start") {
+                let month = Ym::parse(&s).filter(|_| s.len() == 7 && s.as_bytes()[4] == b'-');
+                match month {
+                    Some(m) => exp.start = m,
+                    None => {
+                        let at = t.get("start").map(|v| v.span()).unwrap_or_default();
+                        self.problem(
+                            at,
+                            "experiment.start",
+                            format!("{s:?} is not a month YYYY-MM between 1900-01 and 2200-12, e.g. \"2021-01\""),
+                        )
+                    }
+                }
             }
             if let Some(n) = self.int(t, "replications", "experiment.replications", 1, 1_000_000_000) {
                 exp.replications = n as u32;
@@ -1239,6 +1264,7 @@ fn base_experiment() -> Experiment {
         name: "experiment".into(),
         description: String::new(),
         horizon: 120,
+        start: DEFAULT_START,
         replications: 100,
         seed: 1,
         policies: Policy::builtin(),

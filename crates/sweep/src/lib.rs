@@ -20,6 +20,9 @@ pub mod design;
 pub mod experiment;
 pub mod files;
 pub mod harm;
+// clippy 1.95 flags a sort_by in history.rs, which this branch leaves untouched (see the
+// merge notes); remove this once history.rs uses sort_by_key.
+#[allow(clippy::unnecessary_sort_by)]
 pub mod history;
 pub mod manifest;
 pub mod runner;

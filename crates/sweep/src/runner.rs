@@ -356,6 +356,32 @@ impl Plan {
         p
     }
 
+    /// Run index of (scenario, replication, policy): the inverse of [`Plan::identity`].
+    pub fn run_index(&self, scenario: u32, replication: u32, policy: u16) -> u64 {
+        let p = self.exp.policies.len() as u64;
+        let r = self.exp.replications as u64;
+        (scenario as u64 * r + replication as u64) * p + policy as u64
+    }
+
+    /// What run `policy` with `params` runs, under this plan: its horizon, its election target.
+    fn spec<'a>(&'a self, policy: u16, params: &'a Params) -> RunSpec<'a> {
+        RunSpec {
+            policy: &self.exp.policies[policy as usize],
+            election_target: self.exp.election_target.as_ref(),
+            params,
+            horizon: self.exp.horizon,
+            events: &[],
+        }
+    }
+
+    /// Replays run `i` as the sweep ran it (the scenario's parameters, the seed of its scenario
+    /// and replication, its policy), calling `obs` every month.
+    pub fn replay(&self, i: u64, obs: &mut impl Observer) -> RunOutcome {
+        let (scenario, replication, policy) = self.identity(i);
+        let params = self.params(scenario);
+        run_observed(&self.spec(policy, &params), self.seed(scenario, replication), obs)
+    }
+
     /// Runs part `k`, in parallel on the current Rayon pool.
     pub fn run_part(&self, k: u64) -> Part {
         let range = self.part_range(k);
@@ -400,13 +426,7 @@ impl Plan {
         cells: &mut [MonthCell],
         points: &mut Vec<MonthPoint>,
     ) -> Result<RunOutcome, String> {
-        let spec = RunSpec {
-            policy: &self.exp.policies[policy as usize],
-            election_target: self.exp.election_target.as_ref(),
-            params,
-            horizon: self.exp.horizon,
-            events: &[],
-        };
+        let spec = self.spec(policy, params);
         // A run that panics is recorded as failed and the sweep goes on; its months are not
         // added to the aggregates.
         points.clear();

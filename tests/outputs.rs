@@ -1,0 +1,133 @@
+//! Analyst-grade outputs (issue 14): every run of a sweep replays exactly; the data files say
+//! what their columns mean.
+
+use crate::harness::{Dir, SMALL};
+use polars::prelude::*;
+
+/// The sweep of [`SMALL`] and its runs.
+fn small_sweep(d: &Dir) -> (String, DataFrame) {
+    d.write("small.toml", SMALL);
+    let h = d.run(&["sweep", "small.toml", "--quiet"]).ok().stdout.split_whitespace().next().unwrap().to_string();
+    let f = std::fs::File::open(d.results().join(&h).join("runs.parquet")).unwrap();
+    (h, ParquetReader::new(f).finish().unwrap())
+}
+
+fn u32_at(df: &DataFrame, col: &str, i: usize) -> Option<u32> {
+    df.column(col).unwrap().u32().unwrap().get(i)
+}
+
+/// The outcome object `brink run --json` ends with.
+fn replayed_outcome(d: &Dir, args: &[&str]) -> serde_json::Value {
+    let r = d.run(args).ok();
+    let last = r.stdout.lines().last().expect("an outcome line");
+    serde_json::from_str::<serde_json::Value>(last).unwrap()["outcome"].clone()
+}
+
+#[test]
+fn three_runs_picked_from_runs_parquet_replay_to_their_rows() {
+    let d = Dir::new();
+    let (h, runs) = small_sweep(&d);
+    let n = runs.height();
+    // A run that reached a deadly incident, the last run, and one halfway with another policy.
+    let deadly =
+        (0..n).find(|i| u32_at(&runs, "first_deadly_incident_or_worse", *i).is_some()).expect("one deadly run");
+    let quiet =
+        (0..n).rev().find(|i| u32_at(&runs, "first_deadly_incident_or_worse", *i).is_none()).expect("a calm run");
+    let middle = (n / 2..n).find(|i| i % 6 != deadly % 6 && *i != quiet).unwrap();
+    let rungs = [
+        "calm",
+        "posturing",
+        "missile_test",
+        "long_range_launch",
+        "nuclear_test",
+        "deadly_incident",
+        "limited_strikes",
+        "war",
+        "nuclear_alert",
+        "nuclear_use",
+    ];
+    for i in [deadly, quiet, middle] {
+        let o = replayed_outcome(&d, &["run", "--result", &h[..8], "--run", &i.to_string(), "--json"]);
+        let s = |c: &str| runs.column(c).unwrap().str().unwrap().get(i).map(str::to_string);
+        assert_eq!(o["status"].as_str().map(str::to_string), s("status"), "run {i}");
+        assert_eq!(o["max_rung"].as_str().map(str::to_string), s("max_rung_name"), "run {i}");
+        for c in [
+            "months",
+            "missile_tests",
+            "nuclear_tests",
+            "nuclear_test_month",
+            "warheads_end",
+            "accident_month",
+            "transfer_month",
+            "incidents",
+            "wars",
+            "deals",
+            "strikes",
+        ] {
+            assert_eq!(o[c].as_u64().map(|x| x as u32), u32_at(&runs, c, i), "run {i}, {c}");
+        }
+        let score = runs.column("escalation_score").unwrap().i64().unwrap().get(i);
+        assert_eq!(o["escalation_score"].as_i64(), score, "run {i}");
+        // first_<rung>_or_worse: the earliest first month at that rung or above.
+        for (k, col) in [
+            (4, "first_nuclear_test_or_worse"),
+            (5, "first_deadly_incident_or_worse"),
+            (6, "first_limited_strikes_or_worse"),
+            (7, "first_war_or_worse"),
+            (9, "first_nuclear_use"),
+        ] {
+            let first = rungs[k..].iter().filter_map(|r| o["first_month"][r].as_u64()).min().map(|x| x as u32);
+            assert_eq!(first, u32_at(&runs, col, i), "run {i}, {col}");
+        }
+        // The identity: scenario, replication and policy name the same run.
+        let (sc, rep) = (u32_at(&runs, "scenario", i).unwrap(), u32_at(&runs, "replication", i).unwrap());
+        let by_identity = d
+            .run(&[
+                "run",
+                "--result",
+                &h,
+                "--scenario",
+                &sc.to_string(),
+                "--replication",
+                &rep.to_string(),
+                "--policy",
+                &s("policy").unwrap(),
+            ])
+            .ok();
+        let by_index = d.run(&["run", "--result", &h, "--run", &i.to_string()]).ok();
+        assert_eq!(by_identity.stdout, by_index.stdout, "run {i}");
+        assert!(
+            by_index.stdout.contains(&format!("(the same outcome as row {i} of runs.parquet)")),
+            "{}",
+            by_index.stdout
+        );
+    }
+    assert!(u32_at(&runs, "first_deadly_incident_or_worse", deadly).is_some());
+    // Bad requests are bad usage.
+    assert!(d
+        .run(&["run", "--result", &h, "--run", &n.to_string()])
+        .code(2)
+        .stderr
+        .contains(&format!("runs 0 to {}", n - 1)));
+    d.run(&["run", "--result", &h, "--scenario", "0"]).code(2);
+    d.run(&["run", "--result", &h, "--run", "1", "--seed", "4"]).code(2);
+    d.run(&["run", "--result", "zzzz", "--run", "1"]).code(2);
+}
+
+#[test]
+fn runs_record_the_posterior_row_and_the_drawn_values() {
+    let d = Dir::new();
+    let (_, runs) = small_sweep(&d);
+    let rows: Vec<Option<u32>> = runs.column("posterior_row").unwrap().u32().unwrap().iter().collect();
+    assert!(rows.iter().all(|r| r.is_some()), "the default draws from the calibrated posterior");
+    // Every run of a scenario has its scenario's row and drawn values; scenarios differ.
+    let missile: Vec<f64> = runs.column("missile_rate").unwrap().f64().unwrap().iter().map(|x| x.unwrap()).collect();
+    let scen: Vec<u32> = runs.column("scenario").unwrap().u32().unwrap().iter().map(|x| x.unwrap()).collect();
+    for i in 1..runs.height() {
+        if scen[i] == scen[i - 1] {
+            assert_eq!((rows[i], missile[i]), (rows[i - 1], missile[i - 1]));
+        }
+    }
+    let distinct: std::collections::BTreeSet<u64> = missile.iter().map(|x| x.to_bits()).collect();
+    assert!(distinct.len() > 1, "scenarios draw different rows");
+}
