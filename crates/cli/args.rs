@@ -160,6 +160,29 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  brink params\n  brink params --json | jq '.parameters[] | select(.swept)'\n  brink params --markdown"
     )]
+    /// Search the levers for the setting with the lowest maximum regret (or risk quantile, or
+    /// harm) across an experiment's scenario set, from the best of its policies; write it as a
+    /// policy file.
+    #[command(
+        after_help = "Examples:\n  brink search                                  (the default scenario set; about 1.5 minutes)\n  brink search my.toml --metric q90 --out robust.toml"
+    )]
+    Search {
+        /// Experiment file whose scenario set and policies to use (default: the embedded default).
+        config: Option<PathBuf>,
+        /// max_regret (against the experiment's policies), harm (mean harm-weighted outcome),
+        /// or qNN (the NN% quantile of risk across scenarios).
+        #[arg(long, default_value = "max_regret")]
+        metric: String,
+        /// Most Nelder-Mead iterations.
+        #[arg(long, default_value_t = 30)]
+        iterations: u64,
+        /// Where to write the best setting as a policy file.
+        #[arg(long, default_value = "searched_policy.toml")]
+        out: PathBuf,
+        /// Worker threads.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     Params {
         /// Every field as JSON: {"model": ..., "parameters": [{name, default, range, unit, group, meaning, source, swept, calibrated}]}.
         #[arg(long, conflicts_with = "markdown")]

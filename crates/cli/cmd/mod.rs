@@ -11,6 +11,7 @@ pub(crate) mod policies;
 pub(crate) mod report;
 pub(crate) mod reproduce;
 pub(crate) mod run;
+pub(crate) mod search;
 pub(crate) mod show;
 pub(crate) mod sweep;
 pub(crate) mod validate;
