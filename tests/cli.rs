@@ -337,3 +337,25 @@ fn a_record_past_2016_is_replayed_to_its_end_with_the_later_eras_held_out() {
     let r = d.run(&["backtest", "--reps", "1", "--data", "data"]).code(2);
     assert!(r.stderr.contains("policy_eras.csv:6: policy: unknown policy \"maximum_presure\""), "{}", r.stderr);
 }
+
+#[test]
+fn search_writes_a_policy_no_worse_than_the_experiments_and_reusable() {
+    let d = Dir::new();
+    let exp = "[experiment]\nreplications = 4\nhorizon_months = 24\npolicies = [\"maximum_pressure\", \"engagement_freeze\"]\nreference_policy = \"engagement_freeze\"\n[design]\nmethod = \"latin_hypercube\"\nsamples = 3\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\n";
+    d.write("q.toml", exp);
+    let r = d.run(&["search", "q.toml", "--iterations", "3", "--out", "found.toml"]).ok();
+    // The table: each policy's metric; the found one last, no worse than any.
+    let metric = |line: &str| line.split_whitespace().nth(1).unwrap().parse::<f64>().unwrap();
+    let rows: Vec<&str> =
+        r.stdout.lines().filter(|l| l.contains("maximum_pressure ") || l.contains("engagement_freeze")).collect();
+    let found = rows.iter().find(|l| l.contains("_searched")).expect("the found policy");
+    for l in rows.iter().filter(|l| !l.contains("_searched")) {
+        assert!(metric(found) <= metric(l) + 1e-12, "{}", r.stdout);
+    }
+    // The policy file is a [policies] table an experiment can use.
+    let table = std::fs::read_to_string(d.path().join("found.toml")).unwrap();
+    let with = exp.replace("\"engagement_freeze\"]", "\"engagement_freeze\", \"engagement_freeze_searched\"]") + &table;
+    d.write("with.toml", &with);
+    d.run(&["validate", "with.toml"]).ok();
+    d.run(&["search", "q.toml", "--metric", "qx"]).code(2);
+}

@@ -25,7 +25,13 @@ fn metric(s: &str) -> Res<Metric> {
     }
 }
 
-pub(crate) fn run(config: Option<&Path>, metric_name: &str, iterations: u64, out: &Path, threads: Option<usize>) -> Res {
+pub(crate) fn run(
+    config: Option<&Path>,
+    metric_name: &str,
+    iterations: u64,
+    out: &Path,
+    threads: Option<usize>,
+) -> Res {
     let m = metric(metric_name)?;
     if iterations == 0 {
         return Err(usage("--iterations must be at least 1"));
@@ -57,7 +63,14 @@ pub(crate) fn run(config: Option<&Path>, metric_name: &str, iterations: u64, out
     }
     std::fs::write(out, &toml).map_err(|e| failed(format!("{}: {e}", out.display())))?;
     let mean = |r: &[f64]| r.iter().sum::<f64>() / r.len().max(1) as f64;
-    let mut s = format!("{} evaluations in {took:.1} s\n\n{:<30} {:>12} {:>10} {:>10}\n", found.evaluations, "policy", m.name(), "mean risk", "warheads");
+    let mut s = format!(
+        "{} evaluations in {took:.1} s\n\n{:<30} {:>12} {:>10} {:>10}\n",
+        found.evaluations,
+        "policy",
+        m.name(),
+        "mean risk",
+        "warheads"
+    );
     for (name, v, ev) in &found.baseline {
         let _ = writeln!(s, "{name:<30} {v:>12.4} {:>10.3} {:>10.1}", mean(&ev.risk), ev.warheads);
     }
