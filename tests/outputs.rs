@@ -131,3 +131,60 @@ fn runs_record_the_posterior_row_and_the_drawn_values() {
     let distinct: std::collections::BTreeSet<u64> = missile.iter().map(|x| x.to_bits()).collect();
     assert!(distinct.len() > 1, "scenarios draw different rows");
 }
+
+/// Two swept parameters on a Latin hypercube, two policies: every chart a result can have.
+const TWO_SWEPT: &str = "[experiment]\nname = \"two\"\nreplications = 8\nhorizon_months = 24\nstart = \"2024-07\"\npolicies = [\"containment_transparency\", \"maximum_pressure\"]\n[design]\nsamples = 12\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\nrok_engagement = { low = 0.2, high = 0.9 }\n";
+
+#[test]
+fn plot_redraws_every_chart_byte_for_byte() {
+    let d = Dir::new();
+    d.write("two.toml", TWO_SWEPT);
+    let h = d.run(&["sweep", "two.toml"]).ok().hash();
+    let charts = d.results().join(&h).join("charts");
+    let before: Vec<(String, Vec<u8>)> = {
+        let mut v: Vec<_> = std::fs::read_dir(&charts)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let names: Vec<&str> = before.iter().map(|(n, _)| n.as_str()).collect();
+    for c in ["heatmap.png", "main_effects.png", "prim.png", "score_fan.png", "survival.png", "tradeoff.png"] {
+        assert!(names.contains(&c), "{c} missing: {names:?}");
+    }
+    for (name, _) in &before {
+        std::fs::remove_file(charts.join(name)).unwrap();
+    }
+    d.run(&["plot", &h]).ok();
+    for (name, bytes) in &before {
+        assert!(std::fs::read(charts.join(name)).unwrap() == *bytes, "{name} redrawn differently");
+    }
+    // The report says what every chart shows; `show` still finds the result intact.
+    let report = std::fs::read_to_string(d.results().join(&h).join("report.md")).unwrap();
+    assert!(report.contains("main_effects.png") && report.contains("Rivera et al. (2024)"), "{report}");
+    d.run(&["show", &h]).ok();
+    // A heatmap over parameters drawn from the posterior, and one that names neither kind.
+    let r = d.run(&["plot", &h, "--heatmap", "missile_rate,cvid_resistance"]).ok();
+    assert!(charts.join("extra/heatmap-missile_rate-cvid_resistance.png").is_file(), "{}", r.stdout);
+    let r = d.run(&["plot", &h, "--heatmap", "missile_rat,cvid_resistance"]).code(2);
+    assert!(r.stderr.contains("did you mean `missile_rate`"), "{}", r.stderr);
+    assert!(d.run(&["plot", &h, "--heatmap", "war_end,cvid_resistance"]).code(2).stderr.contains("swept or drawn"));
+}
+
+#[test]
+fn monthly_rows_carry_calendar_dates_from_the_experiments_start() {
+    let d = Dir::new();
+    d.write("two.toml", TWO_SWEPT);
+    let h = d.run(&["sweep", "two.toml"]).ok().hash();
+    let f = std::fs::File::open(d.results().join(&h).join("monthly.parquet")).unwrap();
+    let m = ParquetReader::new(f).finish().unwrap();
+    let dates: Vec<&str> = m.column("date").unwrap().str().unwrap().iter().map(|x| x.unwrap()).collect();
+    assert_eq!((dates[0], dates[5], dates[6], dates[23]), ("2024-07", "2024-12", "2025-01", "2026-06"));
+    // A month that is not one is refused, naming the field.
+    d.write("bad.toml", "[experiment]\nstart = \"2024-13\"\n");
+    let r = d.run(&["validate", "bad.toml"]).code(2);
+    assert!(r.stderr.contains("bad.toml:2:9: experiment.start: \"2024-13\" is not a month YYYY-MM"), "{}", r.stderr);
+}
