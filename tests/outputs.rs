@@ -188,3 +188,41 @@ fn monthly_rows_carry_calendar_dates_from_the_experiments_start() {
     let r = d.run(&["validate", "bad.toml"]).code(2);
     assert!(r.stderr.contains("bad.toml:2:9: experiment.start: \"2024-13\" is not a month YYYY-MM"), "{}", r.stderr);
 }
+
+/// The Python that reads results with pandas, pyarrow, polars and DuckDB: `BRINK_PYTHON` (CI
+/// sets it after installing them, and the test must then run), else `python3` if it has them.
+fn python() -> Option<String> {
+    if let Ok(p) = std::env::var("BRINK_PYTHON") {
+        return Some(p);
+    }
+    let has = std::process::Command::new("python3")
+        .args(["-c", "import pandas, pyarrow, polars, duckdb"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    has.then(|| "python3".to_string())
+}
+
+#[test]
+fn a_result_opens_in_pandas_polars_and_duckdb_as_results_readme_documents() {
+    let Some(py) = python() else {
+        eprintln!("WARNING: skipped: no python3 with pandas, pyarrow, polars and duckdb (.ci/run installs them)");
+        return;
+    };
+    let d = Dir::new();
+    d.write("two.toml", TWO_SWEPT);
+    d.write(
+        "sobol.toml",
+        "[experiment]\nreplications = 2\nhorizon_months = 12\npolicies = [\"containment_transparency\", \"maximum_pressure\"]\n[design]\nmethod = \"sobol\"\nsamples = 8\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\nincident_rate = { low = 0.001, high = 0.03 }\n",
+    );
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/read_results.py");
+    for file in ["two.toml", "sobol.toml"] {
+        let h = d.run(&["sweep", file]).ok().hash();
+        let out = std::process::Command::new(&py).arg(script).arg(d.results().join(&h)).output().expect("run python");
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{file}:\n{stdout}\n{stderr}");
+        assert!(stdout.contains("runs.parquet") && stdout.contains("monthly.parquet"), "{stdout}");
+        if file == "sobol.toml" {
+            assert!(stdout.contains("sobol.csv"), "{stdout}");
+        }
+    }
+}

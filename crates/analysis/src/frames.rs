@@ -335,7 +335,7 @@ fn build_monthly(plan: &Plan, m: &Monthly) -> Builder {
             .collect();
         b.push(
             Column::new(cum_col(*rung).into(), reached),
-            format!("share of the policy's runs that had reached {} by the end of this month (runs stopped at nuclear use included)", rung_words(*rung)),
+            format!("share of the policy's runs that, by the end of this month, had reached {} (runs stopped at nuclear use included)", rung_words(*rung)),
             "probability (0 to 1)",
         );
     }
@@ -360,7 +360,7 @@ fn build_monthly(plan: &Plan, m: &Monthly) -> Builder {
             "points",
         );
     }
-    let width = brink_sweep::runner::cum_score_bin(h);
+    let width = brink_sweep::runner::cum_score_bin(plan.exp.horizon);
     b.push(
         Column::new(
             "cum_score_mean".into(),
@@ -462,5 +462,51 @@ impl MonthlyView {
             }
         }
         Ok(MonthlyView { horizon: h as u32, reached, cum_score })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows of the table under `## \`file\`` in results/README.md: (name, unit).
+    fn readme_rows(file: &str) -> Vec<(String, String)> {
+        let text = include_str!("../../../results/README.md");
+        let head = format!("## `{file}`");
+        let start = text.find(&head).unwrap_or_else(|| panic!("results/README.md has no section {head}"));
+        text[start + head.len()..]
+            .lines()
+            .take_while(|l| !l.starts_with("## "))
+            .filter(|l| l.starts_with("| `"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                (cells[1].trim_matches('`').to_string(), cells[3].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn results_readme_documents_every_column_with_its_unit() {
+        let plan = Plan::new(brink_sweep::Experiment::default_experiment());
+        let varying: Vec<String> = plan
+            .exp
+            .uncertain
+            .iter()
+            .map(|u| u.param)
+            .chain(plan.exp.posterior_params.iter().copied())
+            .map(|p| p.name().to_string())
+            .collect();
+        for (file, docs) in [("runs.parquet", runs_columns(&plan)), ("monthly.parquet", monthly_columns(&plan))] {
+            let rows = readme_rows(file);
+            let fixed: Vec<&ColumnDoc> = docs.iter().filter(|d| !varying.contains(&d.name)).collect();
+            let documented: Vec<&str> = rows.iter().map(|r| r.0.as_str()).filter(|n| *n != "<parameter>").collect();
+            let names: Vec<&str> = fixed.iter().map(|d| d.name.as_str()).collect();
+            assert_eq!(documented, names, "{file}: results/README.md against the columns written");
+            for d in fixed {
+                let unit = &rows.iter().find(|r| r.0 == d.name).expect("listed").1;
+                assert_eq!(unit, &d.unit, "{file}: unit of {}", d.name);
+            }
+            assert!(docs.iter().all(|d| !d.description.is_empty()));
+        }
     }
 }
