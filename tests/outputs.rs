@@ -226,3 +226,108 @@ fn a_result_opens_in_pandas_polars_and_duckdb_as_results_readme_documents() {
         }
     }
 }
+
+/// A sweep long enough to be caught running: 4 scenarios x 12,000 replications x 2 policies.
+const LONG: &str = "[experiment]\nname = \"long\"\nreplications = 12000\nhorizon_months = 48\npolicies = [\"containment_transparency\", \"maximum_pressure\"]\n[design]\nsamples = 4\n";
+
+#[test]
+fn quiet_prints_nothing_but_the_hash_where_it_is_documented() {
+    let d = Dir::new();
+    d.write("two.toml", TWO_SWEPT);
+    let r = d.run(&["sweep", "two.toml", "--quiet"]).ok();
+    let h = r.stdout.split_whitespace().next().unwrap().to_string();
+    assert_eq!(r.stdout, format!("{h} {}\n", std::path::Path::new("results").join(&h).display()));
+    assert_eq!(r.stderr, "", "nothing on stderr but errors");
+    for args in [vec!["plot", &h[..6], "-q"], vec!["report", &h, "-q"], vec!["reproduce", &h, "-q"]] {
+        let r = d.run(&args).ok();
+        assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("", ""), "{args:?}");
+    }
+    let r = d.run(&["merge", &h, "-q"]).ok();
+    assert!(r.stdout.starts_with(&h) && r.stderr.is_empty(), "{}{}", r.stdout, r.stderr);
+    // Counts agree with their nouns.
+    d.write("one.toml", "[experiment]\nreplications = 1\nhorizon_months = 1\npolicies = [\"six_party_talks\"]\nreference_policy = \"six_party_talks\"\n[design]\nmethod = \"fixed\"\n");
+    let r = d.run(&["validate", "one.toml"]).ok();
+    assert!(r.stdout.contains("1 scenario x 1 replication x 1 policy = 1 run of 1 month"), "{}", r.stdout);
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let d = Dir::new();
+    for args in [
+        vec!["run", "--policy", "maximum_pressure", "--months", "600", "--json"],
+        vec!["run", "--policy", "maximum_pressure", "--months", "600"],
+        vec!["params"],
+        vec!["policies", "--levers"],
+    ] {
+        let mut child =
+            d.command(&args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        drop(child.stdout.take()); // `| head` that has read enough
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+/// Waits until `brink list` shows every one of `needles`, or the child ends.
+fn list_until(d: &Dir, child: &mut std::process::Child, needles: &[&str]) -> String {
+    for _ in 0..400 {
+        let listing = d.run(&["list"]).ok().stdout;
+        if needles.iter().all(|n| listing.contains(n)) || child.try_wait().unwrap().is_some() {
+            return listing;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    d.run(&["list"]).ok().stdout
+}
+
+#[test]
+fn list_tells_a_running_sweep_from_an_interrupted_one_and_ctrl_c_resumes() {
+    let d = Dir::new();
+    d.write("long.toml", LONG);
+    let hash = d.run(&["validate", "long.toml"]).ok().stdout.split("hash ").nth(1).unwrap()[..16].to_string();
+    let mut child = d
+        .command(&["sweep", "long.toml", "--threads", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let listing = list_until(&d, &mut child, &["running", "long"]);
+    assert!(listing.contains(&format!("{hash}   long")) && listing.contains("incomplete, running"), "{listing}");
+    // Ctrl-C: the sweep ends by the signal (a shell reports 130) and leaves an interrupted result.
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(2), "{status:?}");
+    let listing = d.run(&["list"]).ok().stdout;
+    assert!(listing.contains("incomplete, interrupted") && listing.contains("`brink sweep` resumes it"), "{listing}");
+    assert!(!listing.contains(" - "), "{listing}");
+    d.run(&["sweep", "long.toml", "-q"]).ok();
+    d.run(&["reproduce", &hash, "-q"]).ok();
+}
+
+#[test]
+fn a_second_identical_sweep_waits_for_the_first_instead_of_computing_it_again() {
+    let d = Dir::new();
+    d.write("long.toml", LONG);
+    let spawn = || {
+        d.command(&["sweep", "long.toml", "--threads", "1"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = spawn();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let second = spawn();
+    let (a, b) = (first.wait_with_output().unwrap(), second.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success());
+    let text = |o: &std::process::Output| {
+        (String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
+    };
+    let ((out_a, _), (out_b, err_b)) = (text(&a), text(&b));
+    assert!(out_a.contains("Probability within the horizon") && !out_a.contains("already complete"), "{out_a}");
+    assert!(err_b.contains("waiting for it to finish"), "{err_b}");
+    assert!(out_b.contains("already complete"), "the second did not compute the runs again: {out_b}");
+    assert!(!err_b.contains("ran "), "{err_b}");
+}

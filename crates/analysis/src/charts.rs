@@ -1031,7 +1031,7 @@ pub fn prim_chart(
         chart
             .draw_series(pts.iter().map(|p| Circle::new(*p, 4, c.filled())))
             .map_err(err)?
-            .label(format!("{} ({} scenarios)", case.label, case.cases))
+            .label(format!("{} ({})", case.label, crate::words::count(case.cases as u64, "scenario")))
             .legend(move |(x, y)| Circle::new((x + 8, y), 5, c.filled()));
         if let Some(b) = case.result.trajectory.get(case.result.chosen).filter(|b| b.coverage.is_finite()) {
             chart

@@ -10,6 +10,7 @@ use crate::prim::{prim, PrimResult};
 use crate::sobol::{sobol_indices, SobolIndex};
 use crate::stats::{wilson, Z95};
 use crate::summary::{PolicySummary, Risk};
+use crate::words::count;
 use brink_core::Param;
 use brink_core::KEY_RUNGS;
 use brink_sweep::{Method, Plan};
@@ -427,15 +428,16 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
     let _ = writeln!(o, "**Question.** Which US strategy toward North Korea carries the least risk of escalation, and under which assumptions? {}\n", e.description);
     let _ = writeln!(
         o,
-        "**Design.** {} ({}): {} scenarios of {} uncertain parameters x {} replications x {} policies = {} runs of {} months. Each (scenario, replication) uses the same random streams under every policy, so differences between policies are paired. Model {}; {}\n",
+        "**Design.** {} ({}): {} of {} x {} x {} = {} of {}, starting {}. Each (scenario, replication) uses the same random streams under every policy, so differences between policies are paired. Model {}; {}\n",
         e.name,
         e.method.name(),
-        plan.design().len(),
-        e.uncertain.len(),
-        e.replications,
-        e.policies.len(),
-        plan.runs(),
-        e.horizon,
+        count(plan.design().len() as u64, "scenario"),
+        count(e.uncertain.len() as u64, "uncertain parameter"),
+        count(e.replications, "replication"),
+        count(e.policies.len() as u64, "policy"),
+        count(plan.runs(), "run"),
+        count(e.horizon, "month"),
+        e.start,
         brink_core::MODEL_VERSION,
         calibration_note(e),
     );
@@ -588,8 +590,8 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
                 .collect();
             let _ = writeln!(
                 o,
-                "- **{label}** ({cases} of {} scenarios): box {} covers {:.0}% of them with density {:.0}% (support {:.0}%).",
-                plan.design().len(),
+                "- **{label}** ({cases} of {}): box {} covers {:.0}% of them with density {:.0}% (support {:.0}%).",
+                count(plan.design().len() as u64, "scenario"),
                 if bounds.is_empty() { "(no restriction)".to_string() } else { bounds.join(", ") },
                 100.0 * b.coverage,
                 100.0 * b.density,

@@ -1,20 +1,25 @@
-//! `brink plot`: redraw the charts of a result, and heatmaps over any two swept parameters.
+//! `brink plot`: redraw the charts of a result, and heatmaps over any two swept or drawn
+//! parameters.
 
 use crate::common::{data_intact, plan_of, store_fail, usage, Res};
 use brink_analysis::pipeline;
 use brink_analysis::store::Store;
 use brink_core::Param;
 use brink_sweep::Plan;
-pub(crate) fn plot(store: &Store, prefix: &str, heatmap: Option<&str>) -> Res {
+pub(crate) fn plot(store: &Store, prefix: &str, heatmap: Option<&str>, quiet: bool) -> Res {
     let hash = store.resolve(prefix).map_err(store_fail)?;
     data_intact(store, &hash)?;
     let plan = plan_of(store, &hash)?;
     let axes = heatmap.map(|spec| heatmap_axes(&plan, spec)).transpose()?;
     pipeline::replot(store, &plan).map_err(store_fail)?;
-    println!("charts of {hash} redrawn in {}", store.dir(&hash).join("charts").display());
+    if !quiet {
+        println!("charts of {hash} redrawn in {}", store.dir(&hash).join("charts").display());
+    }
     if let Some((x, y)) = axes {
         let path = pipeline::heatmap(store, &plan, x, y).map_err(store_fail)?;
-        println!("heatmap: {}", path.display());
+        if !quiet {
+            println!("heatmap: {}", path.display());
+        }
     }
     Ok(())
 }
