@@ -19,12 +19,13 @@ pub(crate) fn list(store: &Store) -> Res {
         };
         match l.manifest {
             Some(m) => println!("{:<18} {:<24} {:>10} {:>8}  complete", l.hash, m.name, m.runs, m.policies.len()),
+            // Nothing of a damaged result is printed, not even what its config says.
             None if l.damaged.is_some() => println!(
                 "{:<18} {:<24} {:>10} {:>8}  damaged ({})",
                 l.hash,
-                name,
-                runs,
-                policies,
+                "?",
+                "?",
+                "?",
                 l.damaged.as_deref().unwrap_or("")
             ),
             None => {
