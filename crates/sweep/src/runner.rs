@@ -442,13 +442,20 @@ impl Plan {
         let range = self.part_range(k);
         let blocks: Vec<Range<u64>> =
             (range.start..range.end).step_by(BLOCK_RUNS as usize).map(|s| s..(s + BLOCK_RUNS).min(range.end)).collect();
-        let done: Vec<(Vec<RunRow>, Monthly)> = blocks.into_par_iter().map(|b| self.run_block(b)).collect();
-        let mut monthly = Monthly::new(self.exp.horizon, self.exp.policies.len());
+        // Each block's aggregates are added to the part's as soon as the block is done, so that
+        // only a block per thread is held at once; integer sums, so the order does not matter.
+        let total = std::sync::Mutex::new(Monthly::new(self.exp.horizon, self.exp.policies.len()));
+        let done: Vec<Vec<RunRow>> = blocks
+            .into_par_iter()
+            .map(|b| {
+                let (rows, m) = self.run_block(b);
+                total.lock().unwrap_or_else(|e| e.into_inner()).add(&m);
+                rows
+            })
+            .collect();
         let mut rows = Vec::with_capacity((range.end - range.start) as usize);
-        for (r, m) in done {
-            rows.extend(r);
-            monthly.add(&m);
-        }
+        done.into_iter().for_each(|r| rows.extend(r));
+        let monthly = total.into_inner().unwrap_or_else(|e| e.into_inner());
         Part { index: k, rows, monthly }
     }
 
