@@ -230,7 +230,11 @@ fn finding_5_damaged_parts_are_named_moved_aside_and_run_again() {
     assert!(r.stderr.contains("part 1: its record says part 2") && r.stderr.contains("moved aside"), "{}", r.stderr);
     assert!(!d.results().join(&hash).join("manifest.json").exists());
     let r = d.run(&["list"]).ok();
-    assert!(r.stdout.contains("incomplete (2 parts on disk; `brink sweep` resumes it)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("incomplete, interrupted (2 of 3 parts on disk; `brink sweep` resumes it)"),
+        "{}",
+        r.stdout
+    );
     d.run(&["sweep", "m.toml"]).ok();
     assert_eq!(d.checksums(&hash), want);
 

@@ -131,3 +131,203 @@ fn runs_record_the_posterior_row_and_the_drawn_values() {
     let distinct: std::collections::BTreeSet<u64> = missile.iter().map(|x| x.to_bits()).collect();
     assert!(distinct.len() > 1, "scenarios draw different rows");
 }
+
+/// Two swept parameters on a Latin hypercube, two policies: every chart a result can have.
+const TWO_SWEPT: &str = "[experiment]\nname = \"two\"\nreplications = 8\nhorizon_months = 24\nstart = \"2024-07\"\npolicies = [\"containment_transparency\", \"maximum_pressure\"]\n[design]\nsamples = 12\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\nrok_engagement = { low = 0.2, high = 0.9 }\n";
+
+#[test]
+fn plot_redraws_every_chart_byte_for_byte() {
+    let d = Dir::new();
+    d.write("two.toml", TWO_SWEPT);
+    let h = d.run(&["sweep", "two.toml"]).ok().hash();
+    let charts = d.results().join(&h).join("charts");
+    let before: Vec<(String, Vec<u8>)> = {
+        let mut v: Vec<_> = std::fs::read_dir(&charts)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let names: Vec<&str> = before.iter().map(|(n, _)| n.as_str()).collect();
+    for c in ["heatmap.png", "main_effects.png", "prim.png", "score_fan.png", "survival.png", "tradeoff.png"] {
+        assert!(names.contains(&c), "{c} missing: {names:?}");
+    }
+    for (name, _) in &before {
+        std::fs::remove_file(charts.join(name)).unwrap();
+    }
+    d.run(&["plot", &h]).ok();
+    for (name, bytes) in &before {
+        assert!(std::fs::read(charts.join(name)).unwrap() == *bytes, "{name} redrawn differently");
+    }
+    // The report says what every chart shows; `show` still finds the result intact.
+    let report = std::fs::read_to_string(d.results().join(&h).join("report.md")).unwrap();
+    assert!(report.contains("main_effects.png") && report.contains("Rivera et al. (2024)"), "{report}");
+    d.run(&["show", &h]).ok();
+    // A heatmap over parameters drawn from the posterior, and one that names neither kind.
+    let r = d.run(&["plot", &h, "--heatmap", "missile_rate,cvid_resistance"]).ok();
+    assert!(charts.join("extra/heatmap-missile_rate-cvid_resistance.png").is_file(), "{}", r.stdout);
+    let r = d.run(&["plot", &h, "--heatmap", "missile_rat,cvid_resistance"]).code(2);
+    assert!(r.stderr.contains("did you mean `missile_rate`"), "{}", r.stderr);
+    assert!(d.run(&["plot", &h, "--heatmap", "war_end,cvid_resistance"]).code(2).stderr.contains("swept or drawn"));
+}
+
+#[test]
+fn monthly_rows_carry_calendar_dates_from_the_experiments_start() {
+    let d = Dir::new();
+    d.write("two.toml", TWO_SWEPT);
+    let h = d.run(&["sweep", "two.toml"]).ok().hash();
+    let f = std::fs::File::open(d.results().join(&h).join("monthly.parquet")).unwrap();
+    let m = ParquetReader::new(f).finish().unwrap();
+    let dates: Vec<&str> = m.column("date").unwrap().str().unwrap().iter().map(|x| x.unwrap()).collect();
+    assert_eq!((dates[0], dates[5], dates[6], dates[23]), ("2024-07", "2024-12", "2025-01", "2026-06"));
+    // A month that is not one is refused, naming the field.
+    d.write("bad.toml", "[experiment]\nstart = \"2024-13\"\n");
+    let r = d.run(&["validate", "bad.toml"]).code(2);
+    assert!(r.stderr.contains("bad.toml:2:9: experiment.start: \"2024-13\" is not a month YYYY-MM"), "{}", r.stderr);
+}
+
+/// The Python that reads results with pandas, pyarrow, polars and DuckDB: `BRINK_PYTHON` (CI
+/// sets it after installing them, and the test must then run), else `python3` if it has them.
+fn python() -> Option<String> {
+    if let Ok(p) = std::env::var("BRINK_PYTHON") {
+        return Some(p);
+    }
+    let has = std::process::Command::new("python3")
+        .args(["-c", "import pandas, pyarrow, polars, duckdb"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    has.then(|| "python3".to_string())
+}
+
+#[test]
+fn a_result_opens_in_pandas_polars_and_duckdb_as_results_readme_documents() {
+    let Some(py) = python() else {
+        eprintln!("WARNING: skipped: no python3 with pandas, pyarrow, polars and duckdb (.ci/run installs them)");
+        return;
+    };
+    let d = Dir::new();
+    d.write("two.toml", TWO_SWEPT);
+    d.write(
+        "sobol.toml",
+        "[experiment]\nreplications = 2\nhorizon_months = 12\npolicies = [\"containment_transparency\", \"maximum_pressure\"]\n[design]\nmethod = \"sobol\"\nsamples = 8\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\nincident_rate = { low = 0.001, high = 0.03 }\n",
+    );
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/read_results.py");
+    for file in ["two.toml", "sobol.toml"] {
+        let h = d.run(&["sweep", file]).ok().hash();
+        let out = std::process::Command::new(&py).arg(script).arg(d.results().join(&h)).output().expect("run python");
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{file}:\n{stdout}\n{stderr}");
+        assert!(stdout.contains("runs.parquet") && stdout.contains("monthly.parquet"), "{stdout}");
+        if file == "sobol.toml" {
+            assert!(stdout.contains("sobol.csv"), "{stdout}");
+        }
+    }
+}
+
+/// A sweep long enough to be caught running: 4 scenarios x 12,000 replications x 2 policies.
+const LONG: &str = "[experiment]\nname = \"long\"\nreplications = 12000\nhorizon_months = 48\npolicies = [\"containment_transparency\", \"maximum_pressure\"]\n[design]\nsamples = 4\n";
+
+#[test]
+fn quiet_prints_nothing_but_the_hash_where_it_is_documented() {
+    let d = Dir::new();
+    d.write("two.toml", TWO_SWEPT);
+    let r = d.run(&["sweep", "two.toml", "--quiet"]).ok();
+    let h = r.stdout.split_whitespace().next().unwrap().to_string();
+    assert_eq!(r.stdout, format!("{h} {}\n", std::path::Path::new("results").join(&h).display()));
+    assert_eq!(r.stderr, "", "nothing on stderr but errors");
+    for args in [vec!["plot", &h[..6], "-q"], vec!["report", &h, "-q"], vec!["reproduce", &h, "-q"]] {
+        let r = d.run(&args).ok();
+        assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("", ""), "{args:?}");
+    }
+    let r = d.run(&["merge", &h, "-q"]).ok();
+    assert!(r.stdout.starts_with(&h) && r.stderr.is_empty(), "{}{}", r.stdout, r.stderr);
+    // Counts agree with their nouns.
+    d.write("one.toml", "[experiment]\nreplications = 1\nhorizon_months = 1\npolicies = [\"six_party_talks\"]\nreference_policy = \"six_party_talks\"\n[design]\nmethod = \"fixed\"\n");
+    let r = d.run(&["validate", "one.toml"]).ok();
+    assert!(r.stdout.contains("1 scenario x 1 replication x 1 policy = 1 run of 1 month"), "{}", r.stdout);
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let d = Dir::new();
+    for args in [
+        vec!["run", "--policy", "maximum_pressure", "--months", "600", "--json"],
+        vec!["run", "--policy", "maximum_pressure", "--months", "600"],
+        vec!["params"],
+        vec!["policies", "--levers"],
+    ] {
+        let mut child =
+            d.command(&args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        drop(child.stdout.take()); // `| head` that has read enough
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+/// Waits until `brink list` shows every one of `needles`, or the child ends.
+fn list_until(d: &Dir, child: &mut std::process::Child, needles: &[&str]) -> String {
+    for _ in 0..400 {
+        let listing = d.run(&["list"]).ok().stdout;
+        if needles.iter().all(|n| listing.contains(n)) || child.try_wait().unwrap().is_some() {
+            return listing;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    d.run(&["list"]).ok().stdout
+}
+
+#[test]
+fn list_tells_a_running_sweep_from_an_interrupted_one_and_ctrl_c_resumes() {
+    let d = Dir::new();
+    d.write("long.toml", LONG);
+    let hash = d.run(&["validate", "long.toml"]).ok().stdout.split("hash ").nth(1).unwrap()[..16].to_string();
+    let mut child = d
+        .command(&["sweep", "long.toml", "--threads", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let listing = list_until(&d, &mut child, &["running", "long"]);
+    assert!(listing.contains(&format!("{hash}   long")) && listing.contains("incomplete, running"), "{listing}");
+    // Ctrl-C: the sweep ends by the signal (a shell reports 130) and leaves an interrupted result.
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(2), "{status:?}");
+    let listing = d.run(&["list"]).ok().stdout;
+    assert!(listing.contains("incomplete, interrupted") && listing.contains("`brink sweep` resumes it"), "{listing}");
+    assert!(!listing.contains(" - "), "{listing}");
+    d.run(&["sweep", "long.toml", "-q"]).ok();
+    d.run(&["reproduce", &hash, "-q"]).ok();
+}
+
+#[test]
+fn a_second_identical_sweep_waits_for_the_first_instead_of_computing_it_again() {
+    let d = Dir::new();
+    d.write("long.toml", LONG);
+    let spawn = || {
+        d.command(&["sweep", "long.toml", "--threads", "1"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = spawn();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let second = spawn();
+    let (a, b) = (first.wait_with_output().unwrap(), second.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success());
+    let text = |o: &std::process::Output| {
+        (String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
+    };
+    let ((out_a, _), (out_b, err_b)) = (text(&a), text(&b));
+    assert!(out_a.contains("Probability within the horizon") && !out_a.contains("already complete"), "{out_a}");
+    assert!(err_b.contains("waiting for it to finish"), "{err_b}");
+    assert!(out_b.contains("already complete"), "the second did not compute the runs again: {out_b}");
+    assert!(!err_b.contains("ran "), "{err_b}");
+}

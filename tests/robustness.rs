@@ -244,7 +244,7 @@ fn empty_shards_and_misspelled_policies_say_what_happened() {
     d.write("small.toml", SMALL);
     // One part in all: shard 3 of 8 has nothing to do, and says so.
     let r = d.run(&["sweep", "small.toml", "--shard", "3/8"]).ok();
-    assert!(r.stdout.contains("has no runs: the experiment has 1 parts, fewer than 8 shards"), "{}", r.stdout);
+    assert!(r.stdout.contains("has no runs: the experiment has 1 part, fewer than 8 shards"), "{}", r.stdout);
     // `run --config` knows the file's own policies and suggests the nearest name.
     let cfg = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/my_policy.toml");
     let text = std::fs::read_to_string(cfg).unwrap();

@@ -7,3 +7,4 @@ mod integrity;
 mod outputs;
 mod reproducibility;
 mod robustness;
+mod slurm;

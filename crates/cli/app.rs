@@ -59,10 +59,10 @@ fn dispatch(cli: Cli) -> Res {
             cmd::sweep::sweep(&store, exp, threads, shard.as_deref(), force, quiet)
         }
         Command::Run(a) => cmd::run::run(&store, &a),
-        Command::Plot { hash, heatmap } => cmd::plot::plot(&store, &hash, heatmap.as_deref()),
-        Command::Report { hash } => cmd::report::report(&store, &hash),
-        Command::Reproduce { hash, threads } => cmd::reproduce::reproduce(&store, &hash, threads),
-        Command::Merge { hash } => cmd::merge::merge(&store, &hash),
+        Command::Plot { hash, heatmap, quiet } => cmd::plot::plot(&store, &hash, heatmap.as_deref(), quiet),
+        Command::Report { hash, quiet } => cmd::report::report(&store, &hash, quiet),
+        Command::Reproduce { hash, threads, quiet } => cmd::reproduce::reproduce(&store, &hash, threads, quiet),
+        Command::Merge { hash, quiet } => cmd::merge::merge(&store, &hash, quiet),
         Command::List => cmd::list::list(&store),
         Command::Show { hash } => cmd::show::show(&store, &hash),
         Command::Validate { config } => cmd::validate::validate(&config),

@@ -40,7 +40,8 @@ pub enum Command {
         /// Accept an experiment above the size limit.
         #[arg(long)]
         force: bool,
-        /// Print only the result hash and folder.
+        /// Print only the result hash and folder (stdout), and errors (stderr): no progress, no
+        /// table.
         #[arg(long, short)]
         quiet: bool,
         /// Simulate every run and discard the results (bare throughput, for benchmarks).
@@ -59,9 +60,13 @@ pub enum Command {
     Plot {
         /// Result hash or a unique prefix.
         hash: String,
-        /// Also draw a heatmap over two swept parameters, X,Y (into charts/extra/).
+        /// Also draw a heatmap over two parameters that vary between scenarios (swept, or drawn
+        /// from the posterior), X,Y (into charts/extra/).
         #[arg(long, value_name = "X,Y")]
         heatmap: Option<String>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Write report.md of a result: the question, design, headline table, every chart with a
     /// one-sentence reading, and the caveats (charts are redrawn too).
@@ -69,6 +74,9 @@ pub enum Command {
     Report {
         /// Result hash or a unique prefix.
         hash: String,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Re-run a result from its stored config and compare every file's checksum.
     #[command(after_help = "Example:\n  brink reproduce 3fa2   (exit 0 identical, 1 differs)")]
@@ -78,12 +86,18 @@ pub enum Command {
         /// Worker threads.
         #[arg(long)]
         threads: Option<usize>,
+        /// Print nothing but errors (the exit code says whether it reproduced).
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Assemble a sharded sweep once every shard has finished.
     #[command(after_help = "Example:\n  brink merge 3fa2")]
     Merge {
         /// Result hash or a unique prefix (complete or not).
         hash: String,
+        /// Print only the result hash and folder, and errors.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// List results.
     #[command(after_help = "Example:\n  brink list")]

@@ -6,6 +6,7 @@ mod app;
 mod args;
 mod cmd;
 mod common;
+mod progress;
 mod replays;
 
 fn main() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI check of the Slurm path on a real one-node cluster (scripts/slurm/local/up.sh):
-# an 8-shard job array plus an afterok merge job must give the bytes of an unsharded sweep.
+# an 8-shard job array plus its merge job (afterany) must give the bytes of an unsharded sweep.
 # Needs SLURM_CONF set and BRINK pointing at a built brink binary.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +19,9 @@ policies = ["containment_transparency", "maximum_pressure"]
 samples = 8
 TOML
 export BRINK_RESULTS="$work/sharded"
-out=$("$here/submit.sh" exp.toml 8 --cpus-per-task=1 --chdir="$work" --output="$work/slurm-%A_%a.out")
+# Shard options first, then after `--` the merge job's own.
+out=$("$here/submit.sh" exp.toml 8 --cpus-per-task=1 --chdir="$work" --output="$work/slurm-%A_%a.out" \
+  -- --chdir="$work" --output="$work/brink-merge-%j.out")
 echo "submitted: $out"
 array=$(echo "$out" | awk '{print $2}'); merge=$(echo "$out" | awk '{print $4}'); hash=$(echo "$out" | awk '{print $6}')
 for _ in $(seq 1 1200); do

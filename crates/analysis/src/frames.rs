@@ -335,7 +335,7 @@ fn build_monthly(plan: &Plan, m: &Monthly) -> Builder {
             .collect();
         b.push(
             Column::new(cum_col(*rung).into(), reached),
-            format!("share of the policy's runs that had reached {} by the end of this month (runs stopped at nuclear use included)", rung_words(*rung)),
+            format!("share of the policy's runs that, by the end of this month, had reached {} (runs stopped at nuclear use included)", rung_words(*rung)),
             "probability (0 to 1)",
         );
     }
@@ -357,6 +357,35 @@ fn build_monthly(plan: &Plan, m: &Monthly) -> Builder {
         b.push(
             Column::new(name.into(), cells(&|c| c.score_quantile(q))),
             format!("{}% quantile of the month's escalation score over the runs still going (exact: scores are even and the histogram has 2-point bins); NaN if none", (q * 100.0) as u32),
+            "points",
+        );
+    }
+    let width = brink_sweep::runner::cum_score_bin(plan.exp.horizon);
+    b.push(
+        Column::new(
+            "cum_score_mean".into(),
+            cells(&|c| {
+                let all = c.cum_score_hist.iter().map(|x| *x as u64).sum::<u64>();
+                if all == 0 {
+                    f64::NAN
+                } else {
+                    c.cum_score_sum as f64 / all as f64
+                }
+            }),
+        ),
+        "mean escalation score accumulated from the start of the run to the end of this month, over every run (a run stopped at nuclear use keeps its total)",
+        "points",
+    );
+    for (name, q) in [
+        ("cum_score_p05", 0.05),
+        ("cum_score_p25", 0.25),
+        ("cum_score_p50", 0.5),
+        ("cum_score_p75", 0.75),
+        ("cum_score_p95", 0.95),
+    ] {
+        b.push(
+            Column::new(name.into(), cells(&|c| c.cum_score_quantile(q, width))),
+            format!("{}% quantile of the escalation score accumulated by the end of this month, over every run (from a histogram of {width}-point bins, interpolated within the bin)", (q * 100.0) as u32),
             "points",
         );
     }
@@ -394,44 +423,90 @@ pub fn monthly_columns(plan: &Plan) -> Vec<ColumnDoc> {
     build_monthly(plan, &Monthly::new(1, plan.exp.policies.len())).docs
 }
 
-/// Rebuilds, from `monthly.parquet` read back, the integer aggregates the charts need; what
-/// is wrong with the frame otherwise.
-pub fn monthly_from_frame(df: &DataFrame, plan: &Plan) -> Result<Monthly, String> {
-    let np = plan.exp.policies.len();
-    let h = plan.exp.horizon;
-    if df.height() != np * h as usize {
-        return Err(format!("{} rows, expected {}", df.height(), np * h as usize));
-    }
-    let pe = |e: PolarsError| e.to_string();
-    let runs: Vec<u64> = df.column("runs").map_err(pe)?.u64().map_err(pe)?.iter().map(|x| x.unwrap_or(0)).collect();
-    let mut m = Monthly::new(h, np);
-    for (i, c) in m.cells.iter_mut().enumerate() {
-        c.runs = runs[i];
-    }
-    for (k, rung) in KEY_RUNGS.iter().enumerate() {
-        let v: Vec<f64> =
-            df.column(&cum_col(*rung)).map_err(pe)?.f64().map_err(pe)?.iter().map(|x| x.unwrap_or(0.0)).collect();
-        for p in 0..np {
-            let total = m.cells[p * h as usize].runs;
-            for t in 0..h as usize {
-                m.cells[p * h as usize + t].reached[k] = (v[p * h as usize + t] * total as f64).round() as u64;
+/// What the monthly charts draw, read from the frame of `monthly.parquet` (the one written, or
+/// the one read back): the same values either way, so `brink plot` redraws the same bytes.
+#[derive(Clone, Debug)]
+pub struct MonthlyView {
+    /// Months.
+    pub horizon: u32,
+    /// Per policy and month: the cumulative share of runs at each key rung or worse.
+    pub reached: Vec<Vec<[f64; KEY_RUNGS.len()]>>,
+    /// Per policy and month: the 5, 25, 50, 75 and 95% quantiles of the accumulated score.
+    pub cum_score: Vec<Vec<[f64; 5]>>,
+}
+
+impl MonthlyView {
+    /// The view of a `monthly.parquet` frame of `plan`, or what is wrong with the frame.
+    pub fn from_frame(df: &DataFrame, plan: &Plan) -> Result<MonthlyView, String> {
+        let np = plan.exp.policies.len();
+        let h = plan.exp.horizon as usize;
+        if df.height() != np * h {
+            return Err(format!("{} rows, expected {}", df.height(), np * h));
+        }
+        let col = |name: &str| -> Result<Vec<f64>, String> {
+            let c = df.column(name).map_err(|e| e.to_string())?;
+            let c = c.f64().map_err(|e| format!("{name}: {e}"))?;
+            Ok(c.iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+        };
+        let mut reached = vec![vec![[0.0; KEY_RUNGS.len()]; h]; np];
+        for (k, rung) in KEY_RUNGS.iter().enumerate() {
+            for (i, x) in col(&cum_col(*rung))?.iter().enumerate() {
+                reached[i / h][i % h][k] = *x;
             }
         }
-    }
-    // Score quantiles come back as a five-point histogram: enough to redraw the fan chart.
-    let q = |name: &str| -> Result<Vec<f64>, String> {
-        Ok(df.column(name).map_err(pe)?.f64().map_err(pe)?.iter().map(|x| x.unwrap_or(f64::NAN)).collect())
-    };
-    let qs = [q("score_p05")?, q("score_p25")?, q("score_p50")?, q("score_p75")?, q("score_p95")?];
-    for (i, c) in m.cells.iter_mut().enumerate() {
-        for (j, w) in [5u32, 20, 25, 25, 25].iter().enumerate() {
-            let x = qs[j][i];
-            if x.is_finite() {
-                let bin = ((x as i32 - brink_sweep::runner::SCORE_MIN) / brink_sweep::runner::SCORE_BIN)
-                    .clamp(0, brink_sweep::runner::SCORE_BINS as i32 - 1);
-                c.score_hist[bin as usize] += w;
+        let mut cum_score = vec![vec![[f64::NAN; 5]; h]; np];
+        let names = ["cum_score_p05", "cum_score_p25", "cum_score_p50", "cum_score_p75", "cum_score_p95"];
+        for (j, name) in names.iter().enumerate() {
+            for (i, x) in col(name)?.iter().enumerate() {
+                cum_score[i / h][i % h][j] = *x;
             }
         }
+        Ok(MonthlyView { horizon: h as u32, reached, cum_score })
     }
-    Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows of the table under `## \`file\`` in results/README.md: (name, unit).
+    fn readme_rows(file: &str) -> Vec<(String, String)> {
+        let text = include_str!("../../../results/README.md");
+        let head = format!("## `{file}`");
+        let start = text.find(&head).unwrap_or_else(|| panic!("results/README.md has no section {head}"));
+        text[start + head.len()..]
+            .lines()
+            .take_while(|l| !l.starts_with("## "))
+            .filter(|l| l.starts_with("| `"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                (cells[1].trim_matches('`').to_string(), cells[3].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn results_readme_documents_every_column_with_its_unit() {
+        let plan = Plan::new(brink_sweep::Experiment::default_experiment());
+        let varying: Vec<String> = plan
+            .exp
+            .uncertain
+            .iter()
+            .map(|u| u.param)
+            .chain(plan.exp.posterior_params.iter().copied())
+            .map(|p| p.name().to_string())
+            .collect();
+        for (file, docs) in [("runs.parquet", runs_columns(&plan)), ("monthly.parquet", monthly_columns(&plan))] {
+            let rows = readme_rows(file);
+            let fixed: Vec<&ColumnDoc> = docs.iter().filter(|d| !varying.contains(&d.name)).collect();
+            let documented: Vec<&str> = rows.iter().map(|r| r.0.as_str()).filter(|n| *n != "<parameter>").collect();
+            let names: Vec<&str> = fixed.iter().map(|d| d.name.as_str()).collect();
+            assert_eq!(documented, names, "{file}: results/README.md against the columns written");
+            for d in fixed {
+                let unit = &rows.iter().find(|r| r.0 == d.name).expect("listed").1;
+                assert_eq!(unit, &d.unit, "{file}: unit of {}", d.name);
+            }
+            assert!(docs.iter().all(|d| !d.description.is_empty()));
+        }
+    }
 }

@@ -13,6 +13,7 @@ pub mod charts;
 pub mod detail;
 pub mod frames;
 pub mod km;
+pub mod lock;
 pub mod outputs;
 pub mod owner;
 pub mod pipeline;
@@ -21,6 +22,7 @@ pub mod sobol;
 pub mod stats;
 pub mod store;
 pub mod summary;
+pub mod words;
 
 pub use store::{Manifest, Provenance, Store, StoreError};
 pub use summary::{PolicySummary, Risk};

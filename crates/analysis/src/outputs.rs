@@ -3,18 +3,20 @@
 //! `report.md`. Nothing here touches a file: charts are drawn through the `draw` callback the
 //! caller gives, tables are returned as bytes.
 
-use crate::charts::{self, Heat, Stamp};
+use crate::charts::{self, Effect, Heat, HeatAxis, PrimCase, Scale, Stamp};
 use crate::detail::{Detail, HORIZON_VARS};
+use crate::frames::MonthlyView;
 use crate::prim::{prim, PrimResult};
 use crate::sobol::{sobol_indices, SobolIndex};
+use crate::stats::{wilson, Z95};
 use crate::summary::{PolicySummary, Risk};
+use crate::words::count;
+use brink_core::Param;
 use brink_core::KEY_RUNGS;
-use brink_sweep::{Method, Monthly, Plan};
+use brink_sweep::{Method, Plan};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Bins per axis of the heatmap.
-const HEAT_BINS: usize = 6;
 /// Bootstrap resamples for Sobol intervals.
 const SOBOL_BOOTSTRAP: usize = 500;
 /// PRIM: share peeled per step and smallest support (0.1 each: smaller values let the chosen
@@ -42,7 +44,7 @@ pub struct Findings {
 pub type Draw<'a> = &'a dyn Fn(&str, &dyn Fn(&Path) -> Result<(), String>) -> Result<(), String>;
 
 fn stamp_of(plan: &Plan) -> Stamp {
-    Stamp { hash: plan.hash.clone(), runs: plan.runs(), horizon: plan.exp.horizon }
+    Stamp { hash: plan.hash.clone(), runs: plan.runs(), horizon: plan.exp.horizon, start: plan.exp.start }
 }
 
 fn names_of(plan: &Plan) -> Vec<String> {
@@ -51,7 +53,7 @@ fn names_of(plan: &Plan) -> Vec<String> {
 
 /// Draws every chart of a result through `draw` and returns the tables of the scenario-level
 /// analyses with what the report says of them.
-pub fn draw_all(plan: &Plan, s: &[PolicySummary], d: &Detail, m: &Monthly, draw: Draw) -> Result<Findings, String> {
+pub fn draw_all(plan: &Plan, s: &[PolicySummary], d: &Detail, m: &MonthlyView, draw: Draw) -> Result<Findings, String> {
     let stamp = stamp_of(plan);
     let names = names_of(plan);
     let np = names.len();
@@ -92,9 +94,10 @@ pub fn draw_all(plan: &Plan, s: &[PolicySummary], d: &Detail, m: &Monthly, draw:
     draw("score_fan.png", &|p| charts::score_fan(p, m, &names, &stamp))?;
     let curves: Vec<_> = (0..np).map(|p| d.survival(p)).collect();
     draw("survival.png", &|p| charts::survival(p, &curves, &names, &stamp))?;
-    draw("tradeoff.png", &|p| charts::tradeoff(p, s, &stamp))?;
     let q: Vec<_> =
         (0..np).map(|p| [d.quantiles(p, 0), d.quantiles(p, 1), d.quantiles(p, 2), d.quantiles(p, 3)]).collect();
+    let warheads: Vec<_> = q.iter().map(|x| x[0]).collect();
+    draw("tradeoff.png", &|p| charts::tradeoff(p, s, &warheads, &stamp))?;
     draw("distributions.png", &|p| charts::distributions(p, &q, &names, &stamp))?;
     let mut horizon = String::from("policy,variable,p05,p25,p50,p75,p95\n");
     for (p, name) in names.iter().enumerate() {
@@ -106,7 +109,10 @@ pub fn draw_all(plan: &Plan, s: &[PolicySummary], d: &Detail, m: &Monthly, draw:
     let mut f = Findings { tables: vec![("horizon.csv".into(), horizon.into_bytes())], ..Findings::default() };
     let u = &plan.exp.uncertain;
     if u.len() >= 2 {
-        heatmap(plan, d, draw, (0, 1), "heatmap.png")?;
+        heatmap(plan, d, draw, (u[0].param, u[1].param), "heatmap.png")?;
+    }
+    if !u.is_empty() {
+        main_effects(plan, d, draw)?;
     }
     if plan.exp.method == Method::Sobol && !u.is_empty() {
         let seed = u64::from_str_radix(&plan.hash, 16).unwrap_or(0);
@@ -181,33 +187,105 @@ pub fn draw_all(plan: &Plan, s: &[PolicySummary], d: &Detail, m: &Monthly, draw:
     }
     if !u.is_empty() && np >= 2 {
         f.prim = scenario_discovery(plan, d);
-        let runs: Vec<(&str, &PrimResult)> = f.prim.iter().map(|(l, r, _)| (l.as_str(), r)).collect();
+        let cases: Vec<PrimCase> =
+            f.prim.iter().map(|(l, r, n)| PrimCase { label: l.as_str(), result: r, cases: *n }).collect();
+        let params: Vec<(String, f64, f64)> = u.iter().map(|x| (x.param.name().to_string(), x.low, x.high)).collect();
         let title =
             format!("Scenario discovery (PRIM): where {} is riskier or safer than the best alternative", names[r]);
-        draw("prim.png", &|p| charts::prim_tradeoff(p, &title, &runs, &stamp))?;
+        draw("prim.png", &|p| charts::prim_chart(p, &title, &cases, &params, &stamp))?;
         f.tables.push(("prim.csv".into(), prim_csv(plan, &f.prim).into_bytes()));
     }
     Ok(f)
 }
 
-/// P(deadly incident or worse) of the reference over two swept parameters, and its difference
-/// from the best alternative in each cell.
-/// The same heatmap over uncertain parameters `axes` (indices into the experiment's uncertain
-/// list), drawn to `file` through `draw`.
-pub fn heatmap(plan: &Plan, d: &Detail, draw: Draw, axes: (usize, usize), file: &str) -> Result<(), String> {
+/// The parameters whose value differs between scenarios: the swept ones, then those drawn
+/// from the posterior.
+pub fn varying(plan: &Plan) -> Vec<Param> {
+    let mut v: Vec<Param> = plan.exp.uncertain.iter().map(|u| u.param).collect();
+    if plan.exp.posterior.is_some() {
+        v.extend(plan.exp.posterior_params.iter().filter(|p| !v.contains(p)).copied().collect::<Vec<_>>());
+    }
+    v
+}
+
+/// The value of `param` in every scenario, with its range: the swept range for a swept
+/// parameter, the smallest and largest drawn value for one drawn from the posterior.
+fn scenario_values(plan: &Plan, param: Param) -> (Vec<f64>, (f64, f64)) {
+    let n = plan.design().len();
+    if let Some(j) = plan.exp.uncertain.iter().position(|u| u.param == param) {
+        let u = &plan.exp.uncertain[j];
+        return ((0..n).map(|s| plan.design().point(s)[j]).collect(), (u.low, u.high));
+    }
+    let v: Vec<f64> = (0..n as u32).map(|s| plan.params(s).get(param)).collect();
+    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (v, (lo, hi))
+}
+
+/// Scenarios binned by the value of one parameter.
+struct Binned {
+    /// Bin of each scenario.
+    bin: Vec<usize>,
+    /// Label of each bin.
+    labels: Vec<String>,
+    /// Centre of each bin: the value itself where bins are the distinct values.
+    centers: Vec<f64>,
+}
+
+/// Bins `values` (in `range`): one bin per distinct value where there are at most 12 (the
+/// levels of a grid, say), else `k` bins of equal width.
+fn bin_values(values: &[f64], range: (f64, f64), k: usize) -> Binned {
+    let mut distinct: Vec<f64> = values.to_vec();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    if distinct.len() <= 12 {
+        let bin = values.iter().map(|v| distinct.partition_point(|x| x < v)).collect();
+        let labels = distinct.iter().map(|v| charts::short(*v)).collect();
+        return Binned { bin, labels, centers: distinct };
+    }
+    let (lo, hi) = range;
+    let w = (hi - lo).max(1e-300) / k as f64;
+    let bin = values.iter().map(|v| (((v - lo) / w) as usize).min(k - 1)).collect();
+    let edges: Vec<f64> = (0..=k).map(|i| lo + w * i as f64).collect();
+    let labels = (0..k)
+        .map(|i| {
+            if k <= 5 {
+                format!("{}–{}", charts::short(edges[i]), charts::short(edges[i + 1]))
+            } else {
+                charts::short((edges[i] + edges[i + 1]) / 2.0)
+            }
+        })
+        .collect();
+    let centers = (0..k).map(|i| (edges[i] + edges[i + 1]) / 2.0).collect();
+    Binned { bin, labels, centers }
+}
+
+/// The smallest of 1, 2, 2.5, 5 times a power of ten at or above `x`.
+fn nice(x: f64) -> f64 {
+    if x <= 0.0 || !x.is_finite() {
+        return 0.01;
+    }
+    let e = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().find(|m| m * e >= x * (1.0 - 1e-12)).unwrap_or(10.0) * e
+}
+
+/// P(deadly incident or worse) of the reference over two parameters (swept, or drawn from the
+/// posterior), and its difference from the best alternative in each cell, drawn to `file`
+/// through `draw`.
+pub fn heatmap(plan: &Plan, d: &Detail, draw: Draw, axes: (Param, Param), file: &str) -> Result<(), String> {
     let (stamp, names) = (&stamp_of(plan), &names_of(plan));
-    let (ax, ay) = axes;
-    let (ux, uy) = (&plan.exp.uncertain[ax], &plan.exp.uncertain[ay]);
     let np = names.len();
     let r = plan.exp.reference;
-    let mut n = vec![vec![vec![0u64; HEAT_BINS]; HEAT_BINS]; np];
+    let scenarios = d.scenarios();
+    let k = (((scenarios as f64 / 3.0).sqrt()) as usize).clamp(2, 8);
+    let (vx, rx) = scenario_values(plan, axes.0);
+    let (vy, ry) = scenario_values(plan, axes.1);
+    let (bx, by) = (bin_values(&vx, rx, k), bin_values(&vy, ry, k));
+    let (nx, ny) = (bx.labels.len(), by.labels.len());
+    let mut n = vec![vec![vec![0u64; nx]; ny]; np];
     let mut h = n.clone();
-    let bin = |v: f64, lo: f64, hi: f64| {
-        (((v - lo) / (hi - lo).max(1e-300)) * HEAT_BINS as f64).clamp(0.0, HEAT_BINS as f64 - 1.0) as usize
-    };
-    for sc in 0..d.scenarios() {
-        let pt = plan.design().point(sc);
-        let (i, j) = (bin(pt[ax], ux.low, ux.high), bin(pt[ay], uy.low, uy.high));
+    for sc in 0..scenarios {
+        let (i, j) = (bx.bin[sc], by.bin[sc]);
         for p in 0..np {
             let (runs, hits) = d.scenario_counts(sc, p);
             n[p][j][i] += runs as u64;
@@ -216,10 +294,10 @@ pub fn heatmap(plan: &Plan, d: &Detail, draw: Draw, axes: (usize, usize), file: 
     }
     let rate =
         |p: usize, i: usize, j: usize| if n[p][j][i] == 0 { f64::NAN } else { h[p][j][i] as f64 / n[p][j][i] as f64 };
-    let grid_ref: Vec<Vec<f64>> = (0..HEAT_BINS).map(|j| (0..HEAT_BINS).map(|i| rate(r, i, j)).collect()).collect();
-    let grid_diff: Vec<Vec<f64>> = (0..HEAT_BINS)
+    let grid_ref: Vec<Vec<f64>> = (0..ny).map(|j| (0..nx).map(|i| rate(r, i, j)).collect()).collect();
+    let grid_diff: Vec<Vec<f64>> = (0..ny)
         .map(|j| {
-            (0..HEAT_BINS)
+            (0..nx)
                 .map(|i| {
                     let best = (0..np).filter(|p| *p != r).map(|p| rate(p, i, j)).fold(f64::INFINITY, f64::min);
                     if best.is_finite() {
@@ -231,44 +309,77 @@ pub fn heatmap(plan: &Plan, d: &Detail, draw: Draw, axes: (usize, usize), file: 
                 .collect()
         })
         .collect();
-    let range = |g: &[Vec<f64>]| {
-        let v: Vec<f64> = g.iter().flatten().copied().filter(|x| x.is_finite()).collect();
-        (
-            v.iter().copied().fold(f64::INFINITY, f64::min).min(0.0),
-            v.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(1e-6),
-        )
-    };
+    let finite = |x: &&f64| x.is_finite();
+    let top = grid_ref.iter().flatten().filter(finite).fold(0.0f64, |a, b| a.max(*b));
+    let spread = grid_diff.iter().flatten().filter(finite).fold(0.0f64, |a, b| a.max(b.abs()));
     let mut panels = vec![Heat {
-        title: format!("P(deadly incident or worse), {}", names[r]),
+        title: format!("P(deadly incident or worse) under {}", names[r]),
         grid: &grid_ref,
-        range: range(&grid_ref),
-        unit: "probability".into(),
+        scale: Scale::Sequential { max: nice(top).min(1.0) },
+        unit: "probability per run".into(),
     }];
     if np >= 2 {
         panels.push(Heat {
-            title: format!("{} minus the best alternative", names[r]),
+            title: format!("{} minus the best alternative in the cell", names[r]),
             grid: &grid_diff,
-            range: range(&grid_diff),
-            unit: "difference in probability".into(),
+            scale: Scale::Diverging { limit: nice(spread) },
+            unit: "difference in percentage points".into(),
         });
     }
+    let title = format!("Risk over {} and {} ({nx} x {ny} cells of scenarios)", axes.0.name(), axes.1.name());
+    let kind =
+        |p: Param| if plan.exp.uncertain.iter().any(|u| u.param == p) { "swept" } else { "drawn from the posterior" };
+    let both = if kind(axes.0) == kind(axes.1) {
+        format!("Both parameters are {}", kind(axes.0))
+    } else {
+        format!("{} is {}, {} {}", axes.0.name(), kind(axes.0), axes.1.name(), kind(axes.1))
+    };
+    let notes = [
+        format!("{both}; each cell pools the runs of the scenarios that fall in it (every other parameter as the design spreads it)."),
+        "Grey cells hold no scenario. Right: red where the reference is riskier than the safest other policy, blue where it is safer.".to_string(),
+    ];
+    let notes: Vec<&str> = notes.iter().map(|s| s.as_str()).take(if np >= 2 { 2 } else { 1 }).collect();
+    let x = HeatAxis { name: axes.0.name().to_string(), labels: bx.labels };
+    let y = HeatAxis { name: axes.1.name().to_string(), labels: by.labels };
+    draw(file, &|p| charts::heatmap(p, &title, &notes, &x, &y, &panels, stamp))
+}
+
+/// Main effects: for each swept parameter, the risk of each policy against the parameter's
+/// value (scenarios binned by it), drawn to `main_effects.png`.
+fn main_effects(plan: &Plan, d: &Detail, draw: Draw) -> Result<(), String> {
+    let (stamp, names) = (&stamp_of(plan), &names_of(plan));
+    let np = names.len();
+    let scenarios = d.scenarios();
+    let k = (scenarios / 8).clamp(3, 10);
+    let effects: Vec<Effect> = plan
+        .exp
+        .uncertain
+        .iter()
+        .map(|u| {
+            let (v, range) = scenario_values(plan, u.param);
+            let b = bin_values(&v, range, k);
+            let bins = b.centers.len();
+            let mut counts = vec![vec![(0u64, 0u64); bins]; np];
+            for sc in 0..scenarios {
+                for (p, row) in counts.iter_mut().enumerate() {
+                    let (runs, hits) = d.scenario_counts(sc, p);
+                    row[b.bin[sc]].0 += runs as u64;
+                    row[b.bin[sc]].1 += hits as u64;
+                }
+            }
+            Effect {
+                name: u.param.name().to_string(),
+                range,
+                x: b.centers,
+                risk: counts.iter().map(|row| row.iter().map(|(n, h)| wilson(*h, *n, Z95)).collect()).collect(),
+            }
+        })
+        .collect();
     let title = format!(
-        "Risk over {} and {} ({}x{} bins of scenarios)",
-        ux.param.name(),
-        uy.param.name(),
-        HEAT_BINS,
-        HEAT_BINS
+        "Main effects: P(deadly incident or worse) within {} months against each swept parameter",
+        plan.exp.horizon
     );
-    draw(file, &|p| {
-        charts::heatmap(
-            p,
-            &title,
-            (ux.param.name(), ux.low, ux.high),
-            (uy.param.name(), uy.low, uy.high),
-            &panels,
-            stamp,
-        )
-    })
+    draw("main_effects.png", &|p| charts::main_effects(p, &title, &effects, names, stamp))
 }
 
 /// PRIM on scenarios: the reference policy is riskier (or safer) than the best alternative
@@ -353,15 +464,16 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
     let _ = writeln!(o, "**Question.** Which US strategy toward North Korea carries the least risk of escalation, and under which assumptions? {}\n", e.description);
     let _ = writeln!(
         o,
-        "**Design.** {} ({}): {} scenarios of {} uncertain parameters x {} replications x {} policies = {} runs of {} months. Each (scenario, replication) uses the same random streams under every policy, so differences between policies are paired. Model {}; {}\n",
+        "**Design.** {} ({}): {} of {} x {} x {} = {} of {}, starting {}. Each (scenario, replication) uses the same random streams under every policy, so differences between policies are paired. Model {}; {}\n",
         e.name,
         e.method.name(),
-        plan.design().len(),
-        e.uncertain.len(),
-        e.replications,
-        e.policies.len(),
-        plan.runs(),
-        e.horizon,
+        count(plan.design().len() as u64, "scenario"),
+        count(e.uncertain.len() as u64, "uncertain parameter"),
+        count(e.replications, "replication"),
+        count(e.policies.len() as u64, "policy"),
+        count(plan.runs(), "run"),
+        count(e.horizon, "month"),
+        e.start,
         brink_core::MODEL_VERSION,
         calibration_note(e),
     );
@@ -431,22 +543,23 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
             "risk_by_policy.png" => format!("Probability of a deadly incident or worse, of war (a major conventional war) or worse and of nuclear use per policy; the lowest risk of a deadly incident is under `{lowest}`, the highest under `{highest}`; overlapping intervals mean the runs cannot tell those policies apart."),
             "hazards_by_policy.png" => "Limited strikes, nuclear accidents and onward transfers of material per policy, with Wilson intervals.".into(),
             "cumulative_risk.png" => "How the risk accumulates month by month: a steeper line means escalation comes sooner.".into(),
-            "score_fan.png" => "The monthly escalation score (Rivera et al. 2024 points): the median run and the spread of runs each month.".into(),
-            "survival.png" => "Kaplan–Meier curves: the share of runs still free of a deadly incident after each month.".into(),
-            "tradeoff.png" => "Risk against the arsenal at the horizon: policies low and to the left buy lower risk and a smaller arsenal.".into(),
+            "score_fan.png" => "The escalation score each run accumulates from its start: median, middle 50% and middle 90% of runs. Each month's actions score by category on the scale of Rivera et al. (2024): de-escalation -2, posturing 4, non-violent escalation 12, violence 28, nuclear use 60.".into(),
+            "survival.png" => "Kaplan–Meier curves: the share of runs still free of a deadly incident (or worse) at the end of each month, with 95% bands.".into(),
+            "tradeoff.png" => "Risk against the arsenal at the horizon: policies low and to the left buy lower risk and a smaller arsenal; vertical bars are Wilson 95% intervals of the risk, horizontal bars the middle half of runs' arsenals.".into(),
+            "main_effects.png" => "The risk of each policy against each swept parameter in turn, the scenarios binned by that parameter (every other parameter varying as the design has it), with Wilson 95% intervals: where lines cross, the ranking of policies depends on that assumption.".into(),
             "distributions.png" => "Where the runs end: warheads, alliance cohesion, trust and sanctions at the horizon.".into(),
             "heatmap.png" => format!(
-                "Risk over `{}` and `{}` (the first two swept parameters; `brink plot HASH --heatmap X,Y` draws any pair); the right panel is `{refname}` minus the best alternative in each cell (below zero: the reference is safer there).",
+                "Risk over `{}` and `{}` (the first two swept parameters; `brink plot HASH --heatmap X,Y` draws any pair of swept or drawn parameters); the right panel is `{refname}` minus the safest other policy in each cell, in percentage points (blue: the reference is safer there, red: riskier); grey cells hold no scenario.",
                 e.uncertain.first().map(|u| u.param.name()).unwrap_or("-"),
                 e.uncertain.get(1).map(|u| u.param.name()).unwrap_or("-")
             ),
             "sobol.png" => "Which assumptions drive the reference policy's risk: first-order (alone) and total (with interactions) shares of its variance.".into(),
             "sobol_difference.png" => "Which assumptions decide whether the reference is safer than the best alternative: Sobol indices of the difference in risk, scenario by scenario.".into(),
-            "prim.png" => "PRIM peeling trajectories: boxes of assumptions where the reference is riskier (or safer) than the best alternative, trading coverage for density.".into(),
+            "prim.png" => "PRIM scenario discovery: the peeling trajectories (boxes of assumptions trading coverage for density) and the range of every parameter in the chosen box, where the reference is riskier (or safer) than the best alternative.".into(),
             _ => String::new(),
         }
     };
-    const ORDER: [&str; 11] = [
+    const ORDER: [&str; 12] = [
         "risk_by_policy.png",
         "hazards_by_policy.png",
         "cumulative_risk.png",
@@ -454,6 +567,7 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
         "score_fan.png",
         "tradeoff.png",
         "distributions.png",
+        "main_effects.png",
         "heatmap.png",
         "sobol.png",
         "sobol_difference.png",
@@ -520,8 +634,8 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
                 .collect();
             let _ = writeln!(
                 o,
-                "- **{label}** ({cases} of {} scenarios): box {} covers {:.0}% of them with density {:.0}% (support {:.0}%).",
-                plan.design().len(),
+                "- **{label}** ({cases} of {}): box {} covers {:.0}% of them with density {:.0}% (support {:.0}%).",
+                count(plan.design().len() as u64, "scenario"),
                 if bounds.is_empty() { "(no restriction)".to_string() } else { bounds.join(", ") },
                 100.0 * b.coverage,
                 100.0 * b.density,
@@ -536,4 +650,34 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
         e.horizon
     );
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grid_of_l_levels_gets_l_cells_and_no_empty_one() {
+        let levels = [0.5, 1.125, 1.75, 2.375, 3.0];
+        let values: Vec<f64> = (0..25).map(|i| levels[i % 5]).collect();
+        let b = bin_values(&values, (0.5, 3.0), 2);
+        assert_eq!(b.labels.len(), 5);
+        assert_eq!(b.centers, levels);
+        for (v, bin) in values.iter().zip(&b.bin) {
+            assert_eq!(levels[*bin], *v);
+        }
+    }
+
+    #[test]
+    fn spread_values_get_equal_bins_that_cover_the_range() {
+        let values: Vec<f64> = (0..64).map(|i| 0.5 + 2.5 * (i as f64 + 0.5) / 64.0).collect();
+        let b = bin_values(&values, (0.5, 3.0), 4);
+        assert_eq!(b.labels.len(), 4);
+        let mut per = [0; 4];
+        b.bin.iter().for_each(|k| per[*k] += 1);
+        assert_eq!(per, [16; 4]);
+        assert_eq!(b.labels[0], "0.5–1.12");
+        assert_eq!(nice(0.043), 0.05);
+        assert_eq!(nice(0.05), 0.05);
+    }
 }

@@ -6,10 +6,11 @@
 //! into tables, charts and `report.md`.
 
 use crate::detail::{Detail, HORIZON_VARS};
-use crate::frames::{monthly_columns, monthly_frame, monthly_from_frame};
+use crate::frames::{monthly_columns, monthly_frame, MonthlyView};
 use crate::outputs;
 use crate::store::{Manifest, Provenance, Store, StoreError};
 use crate::summary::{summary_frame, Accumulator, PolicySummary, Risk};
+use brink_core::Param;
 use brink_sweep::{Monthly, Plan};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
@@ -99,13 +100,14 @@ fn finalize_once(store: &Store, plan: &Plan, threads: usize, wall: f64, provenan
         c.detail.add(df)
     })?;
     let summary = c.acc.finish();
-    write_tables(store, plan, &summary, &c.monthly)?;
-    write_views(store, plan, &summary, &c.detail, &c.monthly)?;
+    let view = write_tables(store, plan, &summary, &c.monthly)?;
+    write_views(store, plan, &summary, &c.detail, &view)?;
     store.seal(plan, summary.iter().map(|s| s.failed).sum(), threads, wall, provenance)
 }
 
-/// Writes `monthly.parquet` and `summary.csv`.
-fn write_tables(store: &Store, plan: &Plan, summary: &[PolicySummary], monthly: &Monthly) -> Result<()> {
+/// Writes `monthly.parquet` and `summary.csv`; returns what the monthly charts draw, read from
+/// the frame written (as `brink plot` reads it back).
+fn write_tables(store: &Store, plan: &Plan, summary: &[PolicySummary], monthly: &Monthly) -> Result<MonthlyView> {
     let dir = store.dir(&plan.hash);
     let pe = |rel: &str| {
         let path = dir.join(rel);
@@ -113,11 +115,14 @@ fn write_tables(store: &Store, plan: &Plan, summary: &[PolicySummary], monthly: 
     };
     let mut mdf = monthly_frame(plan, monthly).map_err(pe("monthly.parquet"))?;
     store.write_parquet(&plan.hash, "monthly.parquet", &mut mdf, &monthly_columns(plan))?;
+    let path = dir.join("monthly.parquet");
+    let view = MonthlyView::from_frame(&mdf, plan).map_err(|why| StoreError::Corrupt { path, why })?;
     let reference = plan.exp.policies[plan.exp.reference].name();
     let mut sdf = summary_frame(summary, reference).map_err(pe("summary.csv"))?;
     let mut buf = Vec::new();
     CsvWriter::new(&mut buf).finish(&mut sdf).map_err(pe("summary.csv"))?;
-    store.write_file(&plan.hash, "summary.csv", &buf)
+    store.write_file(&plan.hash, "summary.csv", &buf)?;
+    Ok(view)
 }
 
 /// Draws every chart of result `plan`, writes the tables of the scenario-level analyses and
@@ -127,7 +132,7 @@ fn write_views(
     plan: &Plan,
     summary: &[PolicySummary],
     detail: &Detail,
-    monthly: &Monthly,
+    monthly: &MonthlyView,
 ) -> Result<()> {
     let draw = |name: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| -> std::result::Result<(), String> {
         store.write_chart(&plan.hash, &format!("charts/{name}"), f).map(|_| ()).map_err(|e| e.to_string())
@@ -175,18 +180,18 @@ pub fn replot(store: &Store, plan: &Plan) -> Result<()> {
     let (acc, detail) = reread(store, plan)?;
     let df = store.read_parquet(&plan.hash, "monthly.parquet")?;
     let path = store.dir(&plan.hash).join("monthly.parquet");
-    let monthly = monthly_from_frame(&df, plan).map_err(|why| StoreError::Corrupt { path, why })?;
+    let monthly = MonthlyView::from_frame(&df, plan).map_err(|why| StoreError::Corrupt { path, why })?;
     write_views(store, plan, &acc.finish(), &detail, &monthly)?;
     store.reseal(&plan.hash)
 }
 
-/// Draws a heatmap of a complete result over two of its uncertain parameters into
-/// `charts/extra/` (outside the manifest, so `reproduce` is unaffected). Returns its path.
-pub fn heatmap(store: &Store, plan: &Plan, x: usize, y: usize) -> Result<PathBuf> {
+/// Draws a heatmap of a complete result over two parameters that vary between its scenarios
+/// (swept, or drawn from the posterior) into `charts/extra/` (outside the manifest, so
+/// `reproduce` is unaffected). Returns its path.
+pub fn heatmap(store: &Store, plan: &Plan, x: Param, y: Param) -> Result<PathBuf> {
     store.own()?;
     let (_, detail) = reread(store, plan)?;
-    let u = &plan.exp.uncertain;
-    let file = format!("heatmap-{}-{}.png", u[x].param.name(), u[y].param.name());
+    let file = format!("heatmap-{}-{}.png", x.name(), y.name());
     let rel = format!("charts/extra/{file}");
     let path = store.dir(&plan.hash).join(&rel);
     let draw = |_: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| -> std::result::Result<(), String> {

@@ -13,6 +13,7 @@
 //! mean (tables, charts, the report) is [`crate::pipeline`]'s business.
 
 use crate::frames::{runs_columns, runs_frame, ColumnDoc};
+use crate::lock;
 use crate::owner;
 use brink_sweep::files::{self, Kind, ReadError};
 use brink_sweep::manifest::PartRecord;
@@ -79,7 +80,7 @@ pub enum StoreError {
         candidates: Vec<String>,
     },
     /// Parts are missing: the sweep (or some shards) did not finish.
-    #[error("{dir}: {} of {total} parts missing (first missing: {}); run the missing shards or `brink sweep` again to resume", .missing.len(), .missing.first().copied().unwrap_or(0))]
+    #[error("{dir}: {} of {} missing (first missing: {}); run the missing shards or `brink sweep` again to resume", .missing.len(), crate::words::count(*.total, "part"), .missing.first().copied().unwrap_or(0))]
     Incomplete {
         /// The results folder.
         dir: PathBuf,
@@ -141,8 +142,10 @@ fn damaged_parts(dir: &Path, aside: &Path, parts: &[(u64, String)]) -> String {
 
 fn damaged(hash: &str, bad: &[String], total: usize) -> String {
     format!(
-        "result {hash} is damaged: {} of {total} files differ from its manifest (`brink reproduce {hash}` recomputes it):\n  {}",
+        "result {hash} is damaged: {} of {} {} from its manifest (`brink reproduce {hash}` recomputes it):\n  {}",
         bad.len(),
+        crate::words::count(total as u64, "file"),
+        if bad.len() == 1 { "differs" } else { "differ" },
         bad.join("\n  ")
     )
 }
@@ -167,6 +170,11 @@ pub struct Listing {
     /// Why `brink sweep` cannot resume an incomplete result: its stored config is of another
     /// model version, edited, or unreadable.
     pub stuck: Option<String>,
+    /// What the stored config says, if it can be read: the experiment's name, its runs, its
+    /// policies and its parts.
+    pub experiment: Option<(String, u64, usize, u64)>,
+    /// Whether a process is running or assembling the result now (it holds the result's lock).
+    pub running: bool,
 }
 
 /// The results folder (by default `results/`).
@@ -647,30 +655,61 @@ impl Store {
             let parts_present = fs::read_dir(self.parts_dir(&name))
                 .map(|d| d.flatten().filter(|f| f.file_name().to_string_lossy().ends_with(".json")).count())
                 .unwrap_or(0);
-            let stuck = if self.is_complete(&name) { None } else { self.stuck(&name) };
-            out.push(Listing { hash: name, manifest, damaged, parts_present, stuck });
+            let (stuck, experiment) = self.stored(&name);
+            let stuck = if self.is_complete(&name) { None } else { stuck };
+            let running = self.is_running(&name);
+            out.push(Listing { hash: name, manifest, damaged, parts_present, stuck, experiment, running });
         }
         out.sort_by(|a, b| a.hash.cmp(&b.hash));
         Ok(out)
     }
 
-    /// Why `brink sweep` of its experiment would not resume incomplete result `hash`, if it would
-    /// not: its stored config does not hash to the folder's name (another model version, or
-    /// edited) or cannot be read. None if it would, or if there is no stored config to tell.
-    fn stuck(&self, hash: &str) -> Option<String> {
+    /// What the stored config of result `hash` says: why `brink sweep` of its experiment would
+    /// not resume it, if it would not (the config does not hash to the folder's name: another
+    /// model version, or edited; or it cannot be read), and the experiment's name, runs,
+    /// policies and parts, if the config can be read.
+    #[allow(clippy::type_complexity)]
+    fn stored(&self, hash: &str) -> (Option<String>, Option<(String, u64, usize, u64)>) {
         let path = self.dir(hash).join("config.toml");
         if fs::symlink_metadata(&path).is_err() {
-            return None;
+            return (None, None);
         }
         let text = match files::read_text(&path, Kind::StoredConfig) {
             Ok(t) => t,
-            Err(e) => return Some(format!("config.toml: {}", e.why)),
+            Err(e) => return (Some(format!("config.toml: {}", e.why)), None),
         };
         match brink_sweep::Experiment::parse(&text, &path.display().to_string()) {
-            Ok(exp) if exp.hash() == hash => None,
-            Ok(exp) => Some(format!("its config.toml hashes to {}: another model version, or edited", exp.hash())),
-            Err(_) => Some("its config.toml does not validate: another model version, or edited".into()),
+            Ok(exp) => {
+                let np = exp.policies.len();
+                let runs = u64::try_from(exp.runs_exact()).unwrap_or(u64::MAX);
+                let parts = runs.div_ceil(brink_sweep::PART_GROUPS * np.max(1) as u64);
+                let what = Some((exp.name.clone(), runs, np, parts));
+                if exp.hash() == hash {
+                    (None, what)
+                } else {
+                    (Some(format!("its config.toml hashes to {}: another model version, or edited", exp.hash())), what)
+                }
+            }
+            Err(_) => (Some("its config.toml does not validate: another model version, or edited".into()), None),
         }
+    }
+
+    /// Takes the lock of result `hash` ([`crate::lock`]): shared for a shard, exclusive for an
+    /// unsharded sweep or a merge. If another process holds it, calls `waiting` once and waits.
+    pub fn lock_result(&self, hash: &str, mode: lock::Mode, waiting: &mut dyn FnMut()) -> Result<lock::ResultLock> {
+        let dir = self.dir(hash);
+        io(&dir, fs::create_dir_all(&dir))?;
+        let path = dir.join(lock::LOCK);
+        if let Some(l) = io(&path, lock::try_lock(&path, mode))? {
+            return Ok(l);
+        }
+        waiting();
+        io(&path, lock::lock(&path, mode))
+    }
+
+    /// Whether a process runs or assembles result `hash` now (it holds the result's lock).
+    pub fn is_running(&self, hash: &str) -> bool {
+        lock::held(&self.dir(hash).join(lock::LOCK))
     }
 
     /// The one complete result whose hash starts with `prefix`.

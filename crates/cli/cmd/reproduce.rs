@@ -1,11 +1,14 @@
 //! `brink reproduce`: re-run a result from its stored config and compare every file.
 
 use crate::common::{failed, plan_of, provenance, setup_threads, store_fail, Res};
+use crate::progress::Progress;
 use brink_analysis::pipeline;
 use brink_analysis::store::{Store, StoreError};
+use brink_analysis::words::count;
 use std::path::PathBuf;
 use std::time::Instant;
-pub(crate) fn reproduce(store: &Store, prefix: &str, threads: Option<usize>) -> Res {
+/// `brink reproduce HASH`.
+pub(crate) fn reproduce(store: &Store, prefix: &str, threads: Option<usize>, quiet: bool) -> Res {
     let hash = store.resolve(prefix).map_err(store_fail)?;
     let stored = store.manifest(&hash).map_err(store_fail)?;
     let mut problems = store.verify(&hash).map_err(store_fail)?;
@@ -18,7 +21,9 @@ pub(crate) fn reproduce(store: &Store, prefix: &str, threads: Option<usize>) -> 
     let result = (|| -> Result<brink_analysis::Manifest, StoreError> {
         scratch.prepare(&plan)?;
         let all: Vec<u64> = (0..plan.parts()).collect();
-        pipeline::run_parts(&scratch, &plan, &all, &mut |_| {})?;
+        let progress = Progress::new(plan.runs(), 0, quiet);
+        pipeline::run_parts(&scratch, &plan, &all, &mut |n| progress.advance(n))?;
+        progress.finish();
         pipeline::finalize(&scratch, &plan, threads, start.elapsed().as_secs_f64(), &provenance())
     })();
     let _ = std::fs::remove_dir_all(&scratch_root);
@@ -34,10 +39,13 @@ pub(crate) fn reproduce(store: &Store, prefix: &str, threads: Option<usize>) -> 
         problems.push(format!("{file}: produced by the re-run but absent from the stored manifest"));
     }
     if problems.is_empty() {
+        if quiet {
+            return Ok(());
+        }
         println!(
-            "reproduced {hash}: all {} files identical ({} runs, {:.1} s)",
-            stored.files.len(),
-            fresh.runs,
+            "reproduced {hash}: all {} identical ({}, {:.1} s)",
+            count(stored.files.len() as u64, "file"),
+            count(fresh.runs, "run"),
             start.elapsed().as_secs_f64()
         );
         Ok(())

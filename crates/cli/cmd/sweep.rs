@@ -1,10 +1,12 @@
 //! `brink sweep`: run an experiment, whole or one shard, resume it, list its missing shards.
 
 use crate::common::{check_size, headline, intact, provenance, setup_threads, store_fail, usage, Res, MAX_SHARDS};
+use crate::progress::Progress;
+use brink_analysis::lock::Mode;
 use brink_analysis::pipeline;
 use brink_analysis::store::{Store, StoreError};
+use brink_analysis::words::count;
 use brink_sweep::{Experiment, Plan};
-use std::io::{IsTerminal, Write};
 use std::time::Instant;
 pub(crate) fn parse_shard(s: &str) -> Res<(u64, u64)> {
     let bad = || usage(format!("--shard {s:?}: expected I/K with 0 <= I < K <= {MAX_SHARDS}, e.g. 3/8"));
@@ -31,6 +33,20 @@ pub(crate) fn sweep(
     let threads = setup_threads(threads)?;
     let dir = store.dir(&plan.hash);
     store.tidy(&plan.hash);
+    // Another process running this experiment (or merging it): wait for it rather than compute
+    // its runs again; then the result is complete, or this sweep resumes what it left.
+    let mode = if shard.is_some() { Mode::Shared } else { Mode::Exclusive };
+    let _lock = store
+        .lock_result(&plan.hash, mode, &mut || {
+            if !quiet {
+                eprintln!(
+                    "brink: another brink process is running result {} in {}; waiting for it to finish",
+                    plan.hash,
+                    dir.display()
+                );
+            }
+        })
+        .map_err(store_fail)?;
     if store.is_complete(&plan.hash) {
         // Only a result whose every file matches its manifest counts as done.
         let m = intact(store, &plan.hash)?;
@@ -47,21 +63,19 @@ pub(crate) fn sweep(
         Some((i, k)) => plan.shard_parts(i, k),
         None => 0..plan.parts(),
     };
-    if parts.is_empty() {
-        if let Some((i, k)) = shard {
+    if let (true, Some((i, k))) = (parts.is_empty(), shard) {
+        if !quiet {
             println!(
-                "shard {i}/{k} of result {} has no runs: the experiment has {} parts, fewer than {k} shards",
+                "shard {i}/{k} of result {} has no runs: the experiment has {}, fewer than {k} shards",
                 plan.hash,
-                plan.parts()
+                count(plan.parts(), "part")
             );
         }
     }
     let todo = store.missing_parts(&plan, parts.clone());
-    let total_runs: u64 = parts.clone().map(|k| plan.part_range(k).end - plan.part_range(k).start).sum();
-    let mut progress = Progress::new(
-        total_runs,
-        total_runs - todo.iter().map(|k| plan.part_range(*k).end - plan.part_range(*k).start).sum::<u64>(),
-    );
+    let runs_of = |k: &u64| plan.part_range(*k).end - plan.part_range(*k).start;
+    let total_runs: u64 = parts.clone().map(|k| runs_of(&k)).sum();
+    let progress = Progress::new(total_runs, total_runs - todo.iter().map(runs_of).sum::<u64>(), quiet);
     match pipeline::run_parts(store, &plan, &todo, &mut |n| progress.advance(n)) {
         Ok(()) => {}
         // Another process of the same experiment finished and tidied up meanwhile.
@@ -70,12 +84,16 @@ pub(crate) fn sweep(
     }
     progress.finish();
     if let Some((i, k)) = shard {
-        let missing = store.missing_parts(&plan, 0..plan.parts()).len();
+        let missing = store.missing_parts(&plan, 0..plan.parts()).len() as u64;
+        if quiet {
+            println!("{} {}", plan.hash, dir.display());
+            return Ok(());
+        }
         println!(
-            "shard {i}/{k} of result {} done in {:.1} s ({} parts still missing overall)",
+            "shard {i}/{k} of result {} done in {:.1} s ({} still missing overall)",
             plan.hash,
             start.elapsed().as_secs_f64(),
-            missing
+            count(missing, "part")
         );
         if missing == 0 {
             println!("every shard is done: run `brink merge {}`", plan.hash);
@@ -93,21 +111,24 @@ pub(crate) fn sweep(
         }
         r => r.map_err(store_fail)?,
     };
+    if m.failed_runs > 0 {
+        eprintln!(
+            "brink: warning: {} failed; see the status and error columns of runs.parquet",
+            count(m.failed_runs, "run")
+        );
+    }
     if quiet {
         println!("{} {}", plan.hash, dir.display());
         return Ok(());
     }
     println!(
-        "result {} in {} ({} runs, {} threads, {:.1} s)",
+        "result {} in {} ({}, {}, {:.1} s)",
         plan.hash,
         dir.display(),
-        m.runs,
-        threads,
+        count(m.runs, "run"),
+        count(threads as u64, "thread"),
         m.wall_seconds
     );
-    if m.failed_runs > 0 {
-        println!("warning: {} runs failed; see the status and error columns of runs.parquet", m.failed_runs);
-    }
     headline(store, &plan.hash, &m.reference_policy)
 }
 
@@ -117,7 +138,7 @@ pub(crate) fn dry(exp: Experiment, threads: Option<usize>, force: bool) -> Res {
     let plan = Plan::new(exp);
     let threads = setup_threads(threads)?;
     let start = Instant::now();
-    let mut progress = Progress::new(plan.runs(), 0);
+    let progress = Progress::new(plan.runs(), 0, false);
     let mut failed = 0usize;
     for k in 0..plan.parts() {
         let part = plan.run_part(k);
@@ -127,9 +148,10 @@ pub(crate) fn dry(exp: Experiment, threads: Option<usize>, force: bool) -> Res {
     progress.finish();
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "dry run of {}: {} runs on {threads} threads in {secs:.2} s ({:.0} runs/s), {failed} failed; nothing written",
+        "dry run of {}: {} on {} in {secs:.2} s ({:.0} runs/s), {failed} failed; nothing written",
         plan.hash,
-        plan.runs(),
+        count(plan.runs(), "run"),
+        count(threads as u64, "thread"),
         plan.runs() as f64 / secs.max(1e-9)
     );
     Ok(())
@@ -147,47 +169,4 @@ pub(crate) fn list_missing(store: &Store, exp: Experiment, k: u64) -> Res {
         }
     }
     Ok(())
-}
-
-struct Progress {
-    total: u64,
-    done: u64,
-    start_done: u64,
-    start: Instant,
-    tty: bool,
-}
-
-impl Progress {
-    fn new(total: u64, done: u64) -> Progress {
-        Progress { total, done, start_done: done, start: Instant::now(), tty: std::io::stderr().is_terminal() }
-    }
-
-    fn advance(&mut self, n: u64) {
-        self.done += n;
-        if self.tty {
-            let rate = (self.done - self.start_done) as f64 / self.start.elapsed().as_secs_f64().max(1e-9);
-            let eta = (self.total - self.done) as f64 / rate.max(1e-9);
-            eprint!("\r{} / {} runs  {:.0} runs/s  ETA {:.0} s   ", self.done, self.total, rate, eta);
-            let _ = std::io::stderr().flush();
-        }
-    }
-
-    fn finish(&self) {
-        let secs = self.start.elapsed().as_secs_f64();
-        let ran = self.done - self.start_done;
-        if self.tty {
-            eprintln!();
-        }
-        if self.start_done > 0 {
-            eprintln!(
-                "resumed: {} runs were already on disk; ran {} more in {:.1} s ({:.0} runs/s)",
-                self.start_done,
-                ran,
-                secs,
-                ran as f64 / secs.max(1e-9)
-            );
-        } else {
-            eprintln!("ran {} runs in {:.1} s ({:.0} runs/s)", ran, secs, ran as f64 / secs.max(1e-9));
-        }
-    }
 }

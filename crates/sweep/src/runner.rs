@@ -28,6 +28,18 @@ pub const SCORE_BINS: usize = 128;
 pub const SCORE_BIN: i32 = 2;
 /// Lower edge of the first score bin.
 pub const SCORE_MIN: i32 = -16;
+/// Bins of the histogram of cumulative scores (width [`cum_score_bin`], from [`CUM_SCORE_MIN`]).
+pub const CUM_SCORE_BINS: usize = 256;
+/// Lower edge of the first cumulative-score bin.
+pub const CUM_SCORE_MIN: i64 = -64;
+
+/// Width of a cumulative-score bin for a horizon of `horizon` months, in points: even (every
+/// score is), and wide enough that the bins span 32 points a month, above what 95% of runs
+/// accumulate under every built-in policy.
+pub fn cum_score_bin(horizon: u32) -> i64 {
+    let w = (horizon as u64 * 32).div_ceil(CUM_SCORE_BINS as u64) as i64;
+    (w + w % 2).max(2)
+}
 
 /// A validated experiment with its hash and design: everything needed to run any run.
 #[derive(Clone, Debug)]
@@ -68,6 +80,12 @@ pub struct MonthCell {
     pub score_sum: i64,
     /// Histogram of escalation scores.
     pub score_hist: [u32; SCORE_BINS],
+    /// Sum of the scores accumulated since the start of the run, by the end of this month, over
+    /// every run (a run stopped at nuclear use keeps its total).
+    pub cum_score_sum: i64,
+    /// Histogram of the scores accumulated since the start of the run (every run, as
+    /// `cum_score_sum`).
+    pub cum_score_hist: [u32; CUM_SCORE_BINS],
     /// Missiles launched.
     pub missiles: u64,
     /// Nuclear tests.
@@ -85,6 +103,8 @@ impl Default for MonthCell {
             reached: [0; KEY_RUNGS.len()],
             score_sum: 0,
             score_hist: [0; SCORE_BINS],
+            cum_score_sum: 0,
+            cum_score_hist: [0; CUM_SCORE_BINS],
             missiles: 0,
             nuclear_tests: 0,
             deals: 0,
@@ -102,6 +122,10 @@ impl MonthCell {
         self.score_sum += o.score_sum;
         for k in 0..SCORE_BINS {
             self.score_hist[k] += o.score_hist[k];
+        }
+        self.cum_score_sum += o.cum_score_sum;
+        for k in 0..CUM_SCORE_BINS {
+            self.cum_score_hist[k] += o.cum_score_hist[k];
         }
         self.missiles += o.missiles;
         self.nuclear_tests += o.nuclear_tests;
@@ -123,6 +147,27 @@ impl MonthCell {
             if acc >= target {
                 return (SCORE_MIN + SCORE_BIN * k as i32) as f64;
             }
+        }
+        f64::NAN
+    }
+
+    /// Cumulative score at quantile `q` from its histogram of bins `width` points wide (for
+    /// the experiment's horizon, [`cum_score_bin`]), interpolated linearly within the bin;
+    /// NaN if the cell holds no run.
+    pub fn cum_score_quantile(&self, q: f64, width: i64) -> f64 {
+        let total: u64 = self.cum_score_hist.iter().map(|c| *c as u64).sum();
+        if total == 0 {
+            return f64::NAN;
+        }
+        let target = q * total as f64;
+        let mut acc = 0u64;
+        for (k, c) in self.cum_score_hist.iter().enumerate() {
+            let next = acc + *c as u64;
+            if *c > 0 && next as f64 >= target {
+                let within = ((target - acc as f64) / *c as f64).clamp(0.0, 1.0);
+                return (CUM_SCORE_MIN + width * k as i64) as f64 + within * width as f64;
+            }
+            acc = next;
         }
         f64::NAN
     }
@@ -154,7 +199,7 @@ impl Monthly {
 
     /// Little-endian bytes: horizon, policies, then every cell's integers in order.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut b = Vec::with_capacity(16 + self.cells.len() * (8 * 12 + 4 * SCORE_BINS));
+        let mut b = Vec::with_capacity(16 + self.cells.len() * (8 * 13 + 4 * (SCORE_BINS + CUM_SCORE_BINS)));
         b.extend((self.horizon as u64).to_le_bytes());
         b.extend((self.policies as u64).to_le_bytes());
         for c in &self.cells {
@@ -162,6 +207,8 @@ impl Monthly {
             c.reached.iter().for_each(|x| b.extend(x.to_le_bytes()));
             b.extend(c.score_sum.to_le_bytes());
             c.score_hist.iter().for_each(|x| b.extend(x.to_le_bytes()));
+            b.extend(c.cum_score_sum.to_le_bytes());
+            c.cum_score_hist.iter().for_each(|x| b.extend(x.to_le_bytes()));
             for x in [c.missiles, c.nuclear_tests, c.deals, c.warheads] {
                 b.extend(x.to_le_bytes());
             }
@@ -177,7 +224,7 @@ impl Monthly {
         };
         let horizon = u32::try_from(u64_(&mut r)?).ok()?;
         let policies = usize::try_from(u64_(&mut r)?).ok()?;
-        let cell_bytes = 8 * (1 + KEY_RUNGS.len() + 1 + 4) + 4 * SCORE_BINS;
+        let cell_bytes = 8 * (1 + KEY_RUNGS.len() + 1 + 1 + 4) + 4 * (SCORE_BINS + CUM_SCORE_BINS);
         let body = cell_bytes.checked_mul(horizon as usize)?.checked_mul(policies)?;
         if horizon == 0 || policies == 0 || b.len() != body.checked_add(16)? {
             return None;
@@ -196,6 +243,10 @@ impl Monthly {
             }
             c.score_sum = i64::from_le_bytes(take(8).try_into().ok()?);
             for x in c.score_hist.iter_mut() {
+                *x = u32::from_le_bytes(take(4).try_into().ok()?);
+            }
+            c.cum_score_sum = i64::from_le_bytes(take(8).try_into().ok()?);
+            for x in c.cum_score_hist.iter_mut() {
                 *x = u32::from_le_bytes(take(4).try_into().ok()?);
             }
             c.missiles = u64::from_le_bytes(take(8).try_into().ok()?);
@@ -243,9 +294,12 @@ impl Observer for MonthlyObserver<'_> {
 }
 
 /// Adds one finished run's months to its policy's cells. A run stopped by nuclear use stays
-/// at its rung for the rest of the horizon (counted in `reached`, not in `runs`).
+/// at its rung and keeps its accumulated score for the rest of the horizon (counted in
+/// `reached` and the cumulative score, not in `runs`).
 fn add_run(cells: &mut [MonthCell], points: &[MonthPoint]) {
     let last = points.last().map(|p| p.max_rung).unwrap_or(Rung::Calm);
+    let width = cum_score_bin(cells.len() as u32);
+    let mut total = 0i64;
     for (t, c) in cells.iter_mut().enumerate() {
         let (rung, point) = match points.get(t) {
             Some(p) => (p.max_rung, Some(p)),
@@ -254,6 +308,10 @@ fn add_run(cells: &mut [MonthCell], points: &[MonthPoint]) {
         for (k, r) in KEY_RUNGS.iter().enumerate() {
             c.reached[k] += u64::from(rung >= *r);
         }
+        total += point.map_or(0, |p| p.score as i64);
+        c.cum_score_sum += total;
+        let bin = ((total - CUM_SCORE_MIN).div_euclid(width)).clamp(0, CUM_SCORE_BINS as i64 - 1);
+        c.cum_score_hist[bin as usize] += 1;
         let Some(p) = point else { continue };
         c.runs += 1;
         c.score_sum += p.score as i64;
@@ -387,13 +445,20 @@ impl Plan {
         let range = self.part_range(k);
         let blocks: Vec<Range<u64>> =
             (range.start..range.end).step_by(BLOCK_RUNS as usize).map(|s| s..(s + BLOCK_RUNS).min(range.end)).collect();
-        let done: Vec<(Vec<RunRow>, Monthly)> = blocks.into_par_iter().map(|b| self.run_block(b)).collect();
-        let mut monthly = Monthly::new(self.exp.horizon, self.exp.policies.len());
+        // Each block's aggregates are added to the part's as soon as the block is done, so that
+        // only a block per thread is held at once; integer sums, so the order does not matter.
+        let total = std::sync::Mutex::new(Monthly::new(self.exp.horizon, self.exp.policies.len()));
+        let done: Vec<Vec<RunRow>> = blocks
+            .into_par_iter()
+            .map(|b| {
+                let (rows, m) = self.run_block(b);
+                total.lock().unwrap_or_else(|e| e.into_inner()).add(&m);
+                rows
+            })
+            .collect();
         let mut rows = Vec::with_capacity((range.end - range.start) as usize);
-        for (r, m) in done {
-            rows.extend(r);
-            monthly.add(&m);
-        }
+        done.into_iter().for_each(|r| rows.extend(r));
+        let monthly = total.into_inner().unwrap_or_else(|e| e.into_inner());
         Part { index: k, rows, monthly }
     }
 
