@@ -207,8 +207,17 @@ fn a_sobol_design_gives_indices_and_a_report() {
         "sobol.toml",
         "[experiment]\nreplications = 4\nhorizon_months = 24\npolicies = [\"containment_transparency\", \"maximum_pressure\"]\n[design]\nmethod = \"sobol\"\nsamples = 16\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\nincident_rate = { low = 0.001, high = 0.03 }\n",
     );
-    let h = d.run(&["sweep", "sobol.toml"]).ok().hash();
+    let sweep = d.run(&["sweep", "sobol.toml"]).ok();
+    let h = sweep.hash();
     let dir = d.results().join(&h);
+    // 16 base samples of 4 replications are noise: the report and stderr say so, with the same
+    // words.
+    let first = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let warnings: Vec<&str> = first.lines().filter(|l| l.starts_with("- Sobol indices of")).collect();
+    assert!(first.contains("**Read with care:**") && !warnings.is_empty(), "{first}");
+    for w in &warnings {
+        assert!(sweep.stderr.contains(&format!("brink: warning: {h}: {}", &w[2..])), "{w}\n{}", sweep.stderr);
+    }
     let sobol = std::fs::read_to_string(dir.join("sobol.csv")).unwrap();
     // The reference's risk and its difference from the best alternative, two parameters each.
     assert_eq!(sobol.lines().count(), 5, "{sobol}");
@@ -352,6 +361,9 @@ fn search_writes_a_policy_no_worse_than_the_experiments_and_reusable() {
     for l in rows.iter().filter(|l| !l.contains("_searched")) {
         assert!(metric(found) <= metric(l) + 1e-12, "{}", r.stdout);
     }
+    // The trade-off chart beside it, a PNG.
+    let png = std::fs::read(d.path().join("found.png")).expect("found.png");
+    assert!(png.starts_with(b"\x89PNG") && r.stdout.contains("trade-off chart: found.png"), "{}", r.stdout);
     // The policy file is a [policies] table an experiment can use.
     let table = std::fs::read_to_string(d.path().join("found.toml")).unwrap();
     let with = exp.replace("\"engagement_freeze\"]", "\"engagement_freeze\", \"engagement_freeze_searched\"]") + &table;

@@ -331,3 +331,66 @@ fn a_second_identical_sweep_waits_for_the_first_instead_of_computing_it_again() 
     assert!(out_b.contains("already complete"), "the second did not compute the runs again: {out_b}");
     assert!(!err_b.contains("ran "), "{err_b}");
 }
+
+/// Issue 13: scenarios.parquet holds one row per (scenario, policy) whose risk, rank and regret
+/// agree with runs.parquet; summary.csv's robustness columns agree with it; report.md opens
+/// with the answer.
+#[test]
+fn scenario_rows_agree_with_the_runs_and_the_report_opens_with_the_answer() {
+    let d = Dir::new();
+    let (h, runs) = small_sweep(&d);
+    let dir = d.results().join(&h);
+    let sc = ParquetReader::new(std::fs::File::open(dir.join("scenarios.parquet")).unwrap()).finish().unwrap();
+    let (scenarios, policies) = (4usize, 6usize);
+    assert_eq!(sc.height(), scenarios * policies);
+    // Risk per (scenario, policy) from runs.parquet: rows i, policy i % P, scenario i / (R * P).
+    let mut hits = vec![0u32; scenarios * policies];
+    let mut n = vec![0u32; scenarios * policies];
+    let scen = runs.column("scenario").unwrap().u32().unwrap().clone();
+    let first = runs.column("first_deadly_incident_or_worse").unwrap().u32().unwrap().clone();
+    for i in 0..runs.height() {
+        let k = scen.get(i).unwrap() as usize * policies + i % policies;
+        n[k] += 1;
+        hits[k] += u32::from(first.get(i).is_some());
+    }
+    let p = sc.column("p_deadly_incident_or_worse").unwrap().f64().unwrap().clone();
+    let rank = sc.column("rank").unwrap().u32().unwrap().clone();
+    let regret = sc.column("regret").unwrap().f64().unwrap().clone();
+    let lo = sc.column("p_deadly_incident_or_worse_lo").unwrap().f64().unwrap().clone();
+    let hi = sc.column("p_deadly_incident_or_worse_hi").unwrap().f64().unwrap().clone();
+    for s in 0..scenarios {
+        let risk: Vec<f64> =
+            (0..policies).map(|q| f64::from(hits[s * policies + q]) / f64::from(n[s * policies + q])).collect();
+        let best = risk.iter().copied().fold(f64::INFINITY, f64::min);
+        for q in 0..policies {
+            let k = s * policies + q;
+            assert_eq!(p.get(k), Some(risk[q]), "scenario {s} policy {q}");
+            assert!((regret.get(k).unwrap() - (risk[q] - best)).abs() < 1e-12);
+            assert_eq!(rank.get(k).unwrap() as usize, 1 + risk.iter().filter(|r| **r < risk[q]).count());
+            assert!(lo.get(k).unwrap() <= risk[q] && risk[q] <= hi.get(k).unwrap());
+        }
+    }
+    // summary.csv: best_in and maximum regret as scenarios.parquet gives them.
+    let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    let mut lines = summary.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|c| *c == name).unwrap_or_else(|| panic!("{name} in summary.csv"));
+    for (q, line) in lines.enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let best_in = (0..scenarios).filter(|s| rank.get(s * policies + q) == Some(1)).count();
+        assert_eq!(cells[col("best_in")].parse::<usize>().unwrap(), best_in, "{line}");
+        let max = (0..scenarios).map(|s| regret.get(s * policies + q).unwrap()).fold(0.0, f64::max);
+        assert!((cells[col("regret_max")].parse::<f64>().unwrap() - max).abs() < 1e-6, "{line}");
+        let v = |c: &str| cells[col(c)].parse::<f64>().unwrap();
+        assert!(v("p_deadly_incident_or_worse_scen_lo") <= v("p_deadly_incident_or_worse"));
+        assert!(v("p_deadly_incident_or_worse") <= v("p_deadly_incident_or_worse_scen_hi"));
+    }
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let opening = report.lines().nth(2).unwrap();
+    assert!(opening.starts_with("**Answer.** Of 6 policies across 4 scenarios, `"), "{opening}");
+    assert!(opening.contains("over scenarios") && opening.contains("maximum regret"), "{opening}");
+    assert!(report.contains("## Robustness across scenarios"));
+    for chart in ["robustness.png", "rank_stability.png"] {
+        assert!(dir.join("charts").join(chart).is_file(), "{chart}");
+    }
+}

@@ -79,8 +79,8 @@ fn dispatch(cli: Cli) -> Res {
             cmd::backtest::backtest_cmd(&cli.results, &posterior, reps, &r)
         }
         Command::Params { json, markdown } => cmd::params::params(json, markdown),
-        Command::Search { config, metric, iterations, out, threads } => {
-            cmd::search::run(config.as_deref(), &metric, iterations, &out, threads)
+        Command::Search { config, metric, iterations, out, chart, threads } => {
+            cmd::search::run(config.as_deref(), &metric, iterations, &out, chart.as_deref(), threads)
         }
     }
 }

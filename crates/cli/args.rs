@@ -169,11 +169,6 @@ pub enum Command {
         #[command(flatten)]
         replays: Replays,
     },
-    /// List every model parameter: default, range, unit, meaning, source, and whether the
-    /// default sweep varies it and the calibration fits it.
-    #[command(
-        after_help = "Examples:\n  brink params\n  brink params --json | jq '.parameters[] | select(.swept)'\n  brink params --markdown"
-    )]
     /// Search the levers for the setting with the lowest maximum regret (or risk quantile, or
     /// harm) across an experiment's scenario set, from the best of its policies; write it as a
     /// policy file.
@@ -193,10 +188,19 @@ pub enum Command {
         /// Where to write the best setting as a policy file.
         #[arg(long, default_value = "searched_policy.toml")]
         out: PathBuf,
+        /// Where to draw the trade-off chart (risk against warheads at the horizon of every
+        /// setting evaluated); default: --out with the extension .png.
+        #[arg(long)]
+        chart: Option<PathBuf>,
         /// Worker threads.
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// List every model parameter: default, range, unit, meaning, source, and whether the
+    /// default sweep varies it and the calibration fits it.
+    #[command(
+        after_help = "Examples:\n  brink params\n  brink params --json | jq '.parameters[] | select(.swept)'\n  brink params --markdown"
+    )]
     Params {
         /// Every field as JSON: {"model": ..., "parameters": [{name, default, range, unit, group, meaning, source, swept, calibrated}]}.
         #[arg(long, conflicts_with = "markdown")]

@@ -1364,3 +1364,302 @@ mod tests {
         assert_eq!(short(-1.23456), "-1.23");
     }
 }
+
+/// A deterministic vertical offset in [-0.3, 0.3] for point `i` of a strip (golden-ratio
+/// sequence): spreads the points of one row without a random number.
+fn jitter(i: usize) -> f64 {
+    let x = (i as f64 * 0.618_033_988_749_895).fract();
+    0.6 * (x - 0.5)
+}
+
+/// Risk and regret per scenario: for each policy a strip of one dot per scenario, its middle
+/// half as a bar, its range as a line and its median as a black dot; the risk panel marks the
+/// satisficing threshold.
+pub fn robustness_strips(
+    path: &Path,
+    names: &[String],
+    risk: &[Vec<f64>],
+    regret: &[Vec<f64>],
+    threshold: f64,
+    stamp: &Stamp,
+) -> Result<(), String> {
+    let n = names.len();
+    let scenarios = risk.first().map(|r| r.len()).unwrap_or(0);
+    let height = 260 + 80 * n as u32;
+    let (root, body) = canvas(path, (1500, height), "Risk and regret across scenarios, per US policy", 28)?;
+    let line = format!(
+        "one dot per scenario ({scenarios}): P(deadly incident or worse) within {} months over the scenario's replications; bar: middle half of scenarios; line: all; black dot: median",
+        stamp.horizon
+    );
+    let body = explain(
+        &body,
+        &[
+            &line,
+            "regret: the policy's risk minus the lowest risk of any policy in the same scenario (0 = the safest there)",
+        ],
+        15,
+    )?;
+    let (_, h) = body.dim_in_pixel();
+    let (body, _) = body.split_vertically(h as i32 - 40);
+    let (left, right) = body.split_horizontally(820);
+    let finite = |v: &&f64| v.is_finite();
+    let all = |x: &[Vec<f64>]| x.iter().flatten().copied().filter(|v| v.is_finite()).collect::<Vec<f64>>();
+    let (rv, gv) = (all(risk), all(regret));
+    let r_lo = rv.iter().fold(f64::INFINITY, |a, b| a.min(*b)).min(if threshold.is_finite() { threshold } else { 1.0 });
+    let r_hi =
+        rv.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b)).max(if threshold.is_finite() { threshold } else { 0.0 });
+    let pad = ((r_hi - r_lo) * 0.05).max(0.005);
+    let (r_lo, r_hi) = ((r_lo - pad).max(0.0), (r_hi + pad).min(1.0));
+    let g_hi = gv.iter().fold(0.0_f64, |a, b| a.max(*b)).max(0.001) * 1.08;
+    for (k, (area, data, x_range, desc)) in [
+        (&left, risk, (r_lo, r_hi), format!("P(deadly incident or worse) within {} months", stamp.horizon)),
+        (&right, regret, (0.0, g_hi), "regret (percentage points behind the best policy)".to_string()),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut chart = ChartBuilder::on(area)
+            .margin(12)
+            .x_label_area_size(50)
+            .y_label_area_size(if k == 0 { 230 } else { 10 })
+            .build_cartesian_2d(x_range.0..x_range.1, -0.5..(n as f64 - 0.5))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(WHITE)
+            .y_labels(n.max(1))
+            .x_desc(desc)
+            .x_label_formatter(&|x| if k == 0 { pct_tick(*x) } else { trimmed(100.0 * x, 2) })
+            .y_label_formatter(&|y| {
+                let i = y.round();
+                if k == 0 && (y - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < n {
+                    names[n - 1 - i as usize].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 16))
+            .draw()
+            .map_err(err)?;
+        if k == 0 && threshold.is_finite() && threshold >= x_range.0 && threshold <= x_range.1 {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(threshold, -0.5), (threshold, n as f64 - 0.5)],
+                    6,
+                    4,
+                    BLACK.mix(0.6).stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(format!("satisficing threshold {}", pct_tick(threshold)))
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.mix(0.6).stroke_width(2)));
+            legend(&mut chart, SeriesLabelPosition::UpperRight, 14)?;
+        }
+        for (p, values) in data.iter().enumerate() {
+            let c = policy_color(p);
+            let y = (n - 1 - p) as f64;
+            let mut v: Vec<f64> = values.iter().filter(finite).copied().collect();
+            if v.is_empty() {
+                continue;
+            }
+            v.sort_by(f64::total_cmp);
+            let q = |x: f64| crate::robust::quantile(&v, x);
+            chart
+                .draw_series(std::iter::once(PathElement::new(vec![(v[0], y), (v[v.len() - 1], y)], c.stroke_width(2))))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(q(0.25), y), (q(0.75), y)],
+                    c.mix(0.35).stroke_width(30),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(
+                    values
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, x)| x.is_finite())
+                        .map(|(s, x)| Circle::new((*x, y + jitter(s)), 4, c.mix(0.85).filled())),
+                )
+                .map_err(err)?;
+            chart.draw_series(std::iter::once(Circle::new((q(0.5), y), 7, BLACK.filled()))).map_err(err)?;
+        }
+    }
+    footer(&root, stamp)?;
+    root.present().map_err(err)
+}
+
+/// Rank stability: for each policy the share of scenarios in which it ranks first (safest),
+/// second, ..., last by P(deadly incident or worse), as a stacked bar.
+pub fn rank_stability(path: &Path, names: &[String], shares: &[Vec<f64>], stamp: &Stamp) -> Result<(), String> {
+    let n = names.len();
+    let height = 240 + 70 * n as u32;
+    let (root, body) = canvas(
+        path,
+        (1500, height),
+        "Rank stability: how often each policy is the safest, second, ... across scenarios",
+        26,
+    )?;
+    let body = explain(
+        &body,
+        &["share of scenarios at each rank by P(deadly incident or worse) (1 = the safest policy in the scenario; tied policies share the better rank)"],
+        15,
+    )?;
+    let (_, h) = body.dim_in_pixel();
+    let (body, _) = body.split_vertically(h as i32 - 40);
+    let (plot, side) = body.split_horizontally(1260);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(12)
+        .x_label_area_size(50)
+        .y_label_area_size(230)
+        .build_cartesian_2d(0.0..1.0, -0.5..(n as f64 - 0.5))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(WHITE)
+        .y_labels(n.max(1))
+        .x_desc("share of scenarios")
+        .x_label_formatter(&|x| pct_tick(*x))
+        .y_label_formatter(&|y| {
+            let i = y.round();
+            if (y - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < n {
+                names[n - 1 - i as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .draw()
+        .map_err(err)?;
+    // Rank 1 blue, through white in the middle, to red for the last rank.
+    let color = |k: usize| diverging_color(if n <= 1 { -1.0 } else { 2.0 * k as f64 / (n - 1) as f64 - 1.0 });
+    for (p, share) in shares.iter().enumerate() {
+        let y = (n - 1 - p) as f64;
+        let mut x0 = 0.0;
+        for (k, s) in share.iter().enumerate() {
+            if !s.is_finite() || *s <= 0.0 {
+                continue;
+            }
+            chart
+                .draw_series(std::iter::once(Rectangle::new([(x0, y - 0.35), (x0 + s, y + 0.35)], color(k).filled())))
+                .map_err(err)?;
+            if *s >= 0.06 {
+                let style = (FONT, 14).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center));
+                chart
+                    .draw_series(std::iter::once(Text::new(format!("{:.0}%", 100.0 * s), (x0 + s / 2.0, y), style)))
+                    .map_err(err)?;
+            }
+            x0 += s;
+        }
+    }
+    let step = 27;
+    for k in 0..n {
+        let yy = 40 + step * k as i32;
+        side.draw(&Rectangle::new([(10, yy - 9), (36, yy + 9)], color(k).filled())).map_err(err)?;
+        let style = (FONT, 15).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        let label = if k == 0 { "rank 1 (safest)".to_string() } else { format!("rank {}", k + 1) };
+        side.draw(&Text::new(label, (44, yy), style)).map_err(err)?;
+    }
+    footer(&root, stamp)?;
+    root.present().map_err(err)
+}
+
+/// A policy on the search's trade-off chart: name, risk per scenario, mean warheads.
+pub struct SearchPoint<'a> {
+    /// Policy name.
+    pub name: &'a str,
+    /// P(deadly incident or worse) in each scenario.
+    pub risk: &'a [f64],
+    /// Mean warheads at the horizon.
+    pub warheads: f64,
+    /// Its value of the search's metric.
+    pub metric: f64,
+}
+
+/// The trade-off of a lever search: mean risk over scenarios against warheads at the horizon,
+/// for the experiment's policies, every setting the search evaluated (grey) and the one found;
+/// vertical bars span the 10th to 90th percentile of risk over scenarios.
+pub fn search_tradeoff(
+    path: &Path,
+    metric: &str,
+    policies: &[SearchPoint],
+    found: &SearchPoint,
+    trail: &[(f64, f64)],
+    stamp: &Stamp,
+) -> Result<(), String> {
+    let (root, body) =
+        canvas(path, (1500, 900), "Policy search: escalation risk against the arsenal at the horizon", 28)?;
+    let line = format!(
+        "dot: mean over scenarios of P(deadly incident or worse) within {} months and mean warheads; bar: 10th to 90th percentile of the risk over scenarios; grey: every setting the search evaluated ({}); label: {metric}",
+        stamp.horizon,
+        trail.len()
+    );
+    let body = explain(&body, &[&line], 15)?;
+    let (_, h) = body.dim_in_pixel();
+    let (body, _) = body.split_vertically(h as i32 - 40);
+    let (plot, side) = body.split_horizontally(1180);
+    let all: Vec<&SearchPoint> = policies.iter().chain(std::iter::once(found)).collect();
+    let names: Vec<String> = all.iter().map(|p| p.name.to_string()).collect();
+    side_legend(&side, &names, 15)?;
+    let spread = |r: &[f64]| {
+        let mut v: Vec<f64> = r.iter().copied().filter(|x| x.is_finite()).collect();
+        v.sort_by(f64::total_cmp);
+        let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+        (mean, crate::robust::quantile(&v, 0.1), crate::robust::quantile(&v, 0.9))
+    };
+    let pts: Vec<(f64, f64, f64)> = all.iter().map(|p| spread(p.risk)).collect();
+    let finite = |x: &f64| x.is_finite();
+    let x_max =
+        all.iter().map(|p| p.warheads).chain(trail.iter().map(|t| t.1)).filter(finite).fold(1.0, f64::max) * 1.1;
+    let y_lo = pts.iter().map(|p| p.1).chain(trail.iter().map(|t| t.0)).filter(finite).fold(1.0, f64::min);
+    let y_hi = pts.iter().map(|p| p.2).chain(trail.iter().map(|t| t.0)).filter(finite).fold(0.0, f64::max);
+    let pad = ((y_hi - y_lo) * 0.08).max(0.01);
+    let (y_lo, y_hi) = ((y_lo - pad).max(0.0), (y_hi + pad).min(1.0));
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0.0..x_max, y_lo..y_hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("mean assembled warheads at the horizon")
+        .y_desc("P(deadly incident or worse), mean over scenarios")
+        .x_label_formatter(&|x| trimmed(*x, 1))
+        .y_label_formatter(&|y| pct_tick(*y))
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(
+            trail
+                .iter()
+                .filter(|t| t.0.is_finite() && t.1.is_finite())
+                .map(|t| Circle::new((t.1, t.0), 3, BLACK.mix(0.25).filled())),
+        )
+        .map_err(err)?;
+    for (i, (p, (mean, lo, hi))) in all.iter().zip(&pts).enumerate() {
+        if !mean.is_finite() || !p.warheads.is_finite() {
+            continue;
+        }
+        let c = policy_color(i);
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(p.warheads, *lo), (p.warheads, *hi)],
+                c.stroke_width(3),
+            )))
+            .map_err(err)?;
+        let size = if i == all.len() - 1 { 11 } else { 8 };
+        chart.draw_series(std::iter::once(Circle::new((p.warheads, *mean), size, c.filled()))).map_err(err)?;
+        let style = (FONT, 14).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        chart
+            .draw_series(std::iter::once(Text::new(format!("  {:.3}", p.metric), (p.warheads, *mean), style)))
+            .map_err(err)?;
+    }
+    footer(&root, stamp)?;
+    root.present().map_err(err)
+}

@@ -1,9 +1,11 @@
 //! Detailed aggregates streamed from the runs: time to first escalation (for Kaplan–Meier),
-//! distributions at the horizon, and per-scenario risk (for heatmaps, Sobol indices and PRIM).
-//! Integer counts only, so the result does not depend on how the runs were split.
+//! distributions at the horizon, and per-scenario outcomes (for scenarios.parquet, robustness,
+//! heatmaps, Sobol indices and PRIM). Counts and sums taken in run order, so the result does not
+//! depend on how the runs were split.
 
 use crate::frames::first_col;
 use crate::km::{from_counts, SurvivalPoint};
+use crate::summary::Risk;
 use brink_core::Rung;
 use polars::prelude::*;
 
@@ -27,8 +29,50 @@ pub struct Detail {
     /// Runs that never escalated that far (censored at the horizon), per policy.
     never: Vec<u64>,
     hists: Vec<[Vec<u64>; 4]>,
-    /// Per (scenario, policy): runs and runs reaching a deadly incident or worse.
-    scen: Vec<[u32; 2]>,
+    /// Per (scenario, policy): runs, hits of each risk, harm and warheads.
+    scen: Vec<ScenarioCell>,
+}
+
+/// What the runs of one (scenario, policy) add up to.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ScenarioCell {
+    /// Runs that did not fail.
+    pub runs: u32,
+    /// Runs reaching each [`Risk`] (in [`Risk::ALL`] order).
+    pub hits: [u32; 6],
+    /// Sum and sum of squares of the harm-weighted outcome.
+    pub harm: [f64; 2],
+    /// Sum of warheads at the horizon.
+    pub warheads: f64,
+}
+
+impl ScenarioCell {
+    /// Share of runs reaching risk `k` (of [`Risk::ALL`]); NaN without runs.
+    pub fn p(&self, k: usize) -> f64 {
+        if self.runs == 0 {
+            f64::NAN
+        } else {
+            f64::from(self.hits[k]) / f64::from(self.runs)
+        }
+    }
+
+    /// Mean harm-weighted outcome; NaN without runs.
+    pub fn mean_harm(&self) -> f64 {
+        if self.runs == 0 {
+            f64::NAN
+        } else {
+            self.harm[0] / f64::from(self.runs)
+        }
+    }
+
+    /// Mean warheads at the horizon; NaN without runs.
+    pub fn mean_warheads(&self) -> f64 {
+        if self.runs == 0 {
+            f64::NAN
+        } else {
+            self.warheads / f64::from(self.runs)
+        }
+    }
 }
 
 /// Five quantiles (5, 25, 50, 75, 95%) of a distribution.
@@ -44,7 +88,7 @@ impl Detail {
             events: vec![vec![0; horizon as usize]; np],
             never: vec![0; np],
             hists: vec![h; np],
-            scen: vec![[0, 0]; scenarios * np],
+            scen: vec![ScenarioCell::default(); scenarios * np],
         }
     }
 
@@ -53,6 +97,12 @@ impl Detail {
         let failed: Vec<bool> = runs.column("status")?.str()?.iter().map(|s| s == Some("failed")).collect();
         let first: Vec<Option<u32>> = runs.column(&first_col(Rung::DeadlyIncident))?.u32()?.iter().collect();
         let scen: Vec<u32> = runs.column("scenario")?.u32()?.iter().map(|x| x.unwrap_or(0)).collect();
+        let mut ind: Vec<Vec<bool>> = Vec::with_capacity(6);
+        for r in Risk::ALL {
+            ind.push(runs.column(&r.column())?.is_not_null().iter().map(|b| b.unwrap_or(false)).collect());
+        }
+        let harm: Vec<f64> =
+            runs.column("harm")?.cast(&DataType::Float64)?.f64()?.iter().map(|x| x.unwrap_or(f64::NAN)).collect();
         let vals: Vec<Vec<f64>> = HORIZON_VARS
             .iter()
             .map(|c| -> PolarsResult<Vec<f64>> {
@@ -75,8 +125,13 @@ impl Detail {
                 self.hists[p][k][b.min(bins - 1)] += 1;
             }
             if let Some(c) = self.scen.get_mut(scen[i] as usize * self.np + p) {
-                c[0] += 1;
-                c[1] += u32::from(first[i].is_some());
+                c.runs += 1;
+                for (h, v) in c.hits.iter_mut().zip(&ind) {
+                    *h += u32::from(v[i]);
+                }
+                c.harm[0] += harm[i];
+                c.harm[1] += harm[i] * harm[i];
+                c.warheads += vals[0][i];
             }
         }
         Ok(())
@@ -116,18 +171,23 @@ impl Detail {
 
     /// Share of runs of scenario `s` under policy `p` that reached a deadly incident or worse.
     pub fn scenario_risk(&self, s: usize, p: usize) -> f64 {
-        let c = self.scen[s * self.np + p];
-        if c[0] == 0 {
-            f64::NAN
-        } else {
-            c[1] as f64 / c[0] as f64
-        }
+        self.scen[s * self.np + p].p(0)
+    }
+
+    /// Everything kept of scenario `s` under policy `p`.
+    pub fn cell(&self, s: usize, p: usize) -> &ScenarioCell {
+        &self.scen[s * self.np + p]
+    }
+
+    /// Number of policies.
+    pub fn policies(&self) -> usize {
+        self.np
     }
 
     /// Runs and hits of scenario `s` under policy `p`.
     pub fn scenario_counts(&self, s: usize, p: usize) -> (u32, u32) {
-        let c = self.scen[s * self.np + p];
-        (c[0], c[1])
+        let c = &self.scen[s * self.np + p];
+        (c.runs, c.hits[0])
     }
 
     /// Number of scenarios.

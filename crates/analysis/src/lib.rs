@@ -18,6 +18,8 @@ pub mod outputs;
 pub mod owner;
 pub mod pipeline;
 pub mod prim;
+pub mod robust;
+pub mod scenarios;
 pub mod sobol;
 pub mod stats;
 pub mod store;

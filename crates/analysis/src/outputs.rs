@@ -7,6 +7,7 @@ use crate::charts::{self, Effect, Heat, HeatAxis, PrimCase, Scale, Stamp};
 use crate::detail::{Detail, HORIZON_VARS};
 use crate::frames::MonthlyView;
 use crate::prim::{prim, PrimResult};
+use crate::robust::Robustness;
 use crate::sobol::{sobol_indices, SobolIndex};
 use crate::stats::{wilson, Z95};
 use crate::summary::{PolicySummary, Risk};
@@ -53,7 +54,14 @@ fn names_of(plan: &Plan) -> Vec<String> {
 
 /// Draws every chart of a result through `draw` and returns the tables of the scenario-level
 /// analyses with what the report says of them.
-pub fn draw_all(plan: &Plan, s: &[PolicySummary], d: &Detail, m: &MonthlyView, draw: Draw) -> Result<Findings, String> {
+pub fn draw_all(
+    plan: &Plan,
+    s: &[PolicySummary],
+    rob: &[Robustness],
+    d: &Detail,
+    m: &MonthlyView,
+    draw: Draw,
+) -> Result<Findings, String> {
     let stamp = stamp_of(plan);
     let names = names_of(plan);
     let np = names.len();
@@ -99,6 +107,17 @@ pub fn draw_all(plan: &Plan, s: &[PolicySummary], d: &Detail, m: &MonthlyView, d
     let warheads: Vec<_> = q.iter().map(|x| x[0]).collect();
     draw("tradeoff.png", &|p| charts::tradeoff(p, s, &warheads, &stamp))?;
     draw("distributions.png", &|p| charts::distributions(p, &q, &names, &stamp))?;
+    if d.scenarios() >= 2 && np >= 2 {
+        let risk: Vec<Vec<f64>> =
+            (0..np).map(|p| (0..d.scenarios()).map(|sc| d.scenario_risk(sc, p)).collect()).collect();
+        let regret: Vec<Vec<f64>> =
+            (0..np).map(|p| (0..d.scenarios()).map(|sc| crate::robust::regrets(d, sc)[p]).collect()).collect();
+        draw("robustness.png", &|p| {
+            charts::robustness_strips(p, &names, &risk, &regret, plan.exp.satisficing, &stamp)
+        })?;
+        let shares: Vec<Vec<f64>> = rob.iter().map(|x| x.rank_share.clone()).collect();
+        draw("rank_stability.png", &|p| charts::rank_stability(p, &names, &shares, &stamp))?;
+    }
     let mut horizon = String::from("policy,variable,p05,p25,p50,p75,p95\n");
     for (p, name) in names.iter().enumerate() {
         for (k, var) in HORIZON_VARS.iter().enumerate() {
@@ -186,7 +205,12 @@ pub fn draw_all(plan: &Plan, s: &[PolicySummary], d: &Detail, m: &MonthlyView, d
         f.sobol = Some(idx);
     }
     if !u.is_empty() && np >= 2 {
-        f.prim = scenario_discovery(plan, d);
+        f.prim = scenario_discovery(plan, d, r);
+        let best = answer_policy(s);
+        if best != r {
+            // Where the policy with the lowest risk is not the safest: where the answer changes.
+            f.prim.extend(scenario_discovery(plan, d, best).into_iter().take(1));
+        }
         let cases: Vec<PrimCase> =
             f.prim.iter().map(|(l, r, n)| PrimCase { label: l.as_str(), result: r, cases: *n }).collect();
         let params: Vec<(String, f64, f64)> = u.iter().map(|x| (x.param.name().to_string(), x.low, x.high)).collect();
@@ -382,11 +406,16 @@ fn main_effects(plan: &Plan, d: &Detail, draw: Draw) -> Result<(), String> {
     draw("main_effects.png", &|p| charts::main_effects(p, &title, &effects, names, stamp))
 }
 
-/// PRIM on scenarios: the reference policy is riskier (or safer) than the best alternative
-/// when their difference in P(deadly incident or worse) exceeds 1.645 standard errors.
-fn scenario_discovery(plan: &Plan, d: &Detail) -> Vec<(String, PrimResult, usize)> {
+/// The policy with the lowest pooled P(deadly incident or worse): the answer of the sweep's
+/// question as the headline states it (the first listed among equals).
+pub fn answer_policy(s: &[PolicySummary]) -> usize {
+    (0..s.len()).min_by(|a, b| s[*a].risks[0].p.total_cmp(&s[*b].risks[0].p).then(a.cmp(b))).unwrap_or(0)
+}
+
+/// PRIM on scenarios: policy `r` is riskier (or safer) than the best alternative when their
+/// difference in P(deadly incident or worse) exceeds 1.645 standard errors.
+fn scenario_discovery(plan: &Plan, d: &Detail, r: usize) -> Vec<(String, PrimResult, usize)> {
     let np = plan.exp.policies.len();
-    let r = plan.exp.reference;
     let dims = plan.exp.uncertain.len();
     let mut x = Vec::with_capacity(d.scenarios() * dims);
     let (mut riskier, mut safer) = (Vec::new(), Vec::new());
@@ -442,11 +471,11 @@ fn prim_csv(plan: &Plan, runs: &[(String, PrimResult, usize)]) -> String {
 fn calibration_note(e: &brink_sweep::Experiment) -> String {
     match &e.posterior {
         Some(post) => format!(
-            "the behaviour parameters {} are drawn, one posterior row per scenario, from the posterior of calibration `{}` to the historical record 1994-2016 ({} accepted draws of {}, {}; posterior.csv in this folder, BLAKE3 `{}`; docs/CALIBRATION.md); every other parameter is at its documented default except those swept (docs/MODEL.md).",
+            "the behaviour parameters {} are drawn, one posterior row per scenario, from the posterior of calibration `{}` to the historical record 1994-2016 ({} accepted draws{}, {}; posterior.csv in this folder, BLAKE3 `{}`; docs/CALIBRATION.md); every other parameter is at its documented default except those swept (docs/MODEL.md).",
             e.posterior_params.iter().map(|p| format!("`{}`", p.name())).collect::<Vec<_>>().join(", "),
             post.meta("calibration").unwrap_or("?"),
             post.rows.len(),
-            post.meta("draws").unwrap_or("?"),
+            post.meta("draws").map(|d| format!(" of {d}")).unwrap_or_default(),
             post.meta("method").unwrap_or("rejection ABC"),
             &post.blake3[..16.min(post.blake3.len())],
         ),
@@ -456,11 +485,12 @@ fn calibration_note(e: &brink_sweep::Experiment) -> String {
 
 /// `report.md`: the question, the design, the headline table, every chart with a one-sentence
 /// reading, and the caveats.
-pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String]) -> String {
+pub fn report(plan: &Plan, s: &[PolicySummary], rob: &[Robustness], f: &Findings, charts: &[String]) -> String {
     let e = &plan.exp;
     let refname = e.policies[e.reference].name();
     let mut o = String::new();
     let _ = writeln!(o, "# brink result {}\n", plan.hash);
+    let _ = writeln!(o, "{}", answer(plan, s, rob, f));
     let _ = writeln!(o, "**Question.** Which US strategy toward North Korea carries the least risk of escalation, and under which assumptions? {}\n", e.description);
     let _ = writeln!(
         o,
@@ -488,9 +518,11 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
                 .join(", ")
         );
     }
-    let _ = writeln!(o, "## Headline\n\nProbability within {} months, % with Wilson 95% interval; paired difference against `{refname}` in percentage points with its 95% interval.\n", e.horizon);
-    let _ = writeln!(o, "| policy | deadly incident or worse | vs ref. | war or worse | nuclear use | nuclear accident | onward transfer | warheads at end |");
-    let _ = writeln!(o, "|---|---|---|---|---|---|---|---|");
+    let scen_ok = rob.len() == s.len() && rob.first().is_some_and(|x| x.scenarios >= 2);
+    let _ = writeln!(o, "## Headline\n\nProbability within {} months, % with Wilson 95% interval (Monte Carlo noise only: every run counted as independent); paired difference against `{refname}` in percentage points with its 95% interval.{}\n", e.horizon,
+        if scen_ok { " The columns \"over scenarios\" give cluster-robust 95% intervals that treat the scenarios as the units sampled (runs of one scenario share its assumptions): the uncertainty of the pooled figure when the scenarios are a sample of what may hold. They are the wider, honest ones for a claim about the assumptions as a whole." } else { "" });
+    let _ = writeln!(o, "| policy | deadly incident or worse | over scenarios | vs ref. | vs ref. over scenarios | war or worse | nuclear use | nuclear accident | onward transfer | warheads at end |");
+    let _ = writeln!(o, "|---|---|---|---|---|---|---|---|---|---|");
     let pct = |p: &crate::stats::Proportion| format!("{:.1} [{:.1}, {:.1}]", 100.0 * p.p, 100.0 * p.lo, 100.0 * p.hi);
     let k = |r: Risk| Risk::ALL.iter().position(|x| *x == r).expect("listed");
     for p in s {
@@ -500,9 +532,24 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
         } else {
             format!("{:+.1} [{:+.1}, {:+.1}]", 100.0 * d.mean, 100.0 * d.lo, 100.0 * d.hi)
         };
+        let (scen, scen_diff) = match rob.iter().find(|x| x.policy == p.policy).filter(|_| scen_ok) {
+            Some(x) => {
+                let (lo, hi) = x.scenario_interval[k(Risk::DeadlyIncident)];
+                let (dlo, dhi) = x.difference_interval[k(Risk::DeadlyIncident)];
+                (
+                    format!("[{:.1}, {:.1}]", 100.0 * lo, 100.0 * hi),
+                    if p.policy == refname {
+                        "ref.".into()
+                    } else {
+                        format!("[{:+.1}, {:+.1}]", 100.0 * dlo, 100.0 * dhi)
+                    },
+                )
+            }
+            None => ("-".into(), "-".into()),
+        };
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} | {} | {:.1} |",
+            "| {} | {} | {scen} | {} | {scen_diff} | {} | {} | {} | {} | {:.1} |",
             p.policy,
             pct(&p.risks[k(Risk::DeadlyIncident)]),
             diff,
@@ -533,6 +580,33 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
         };
         let _ = writeln!(o, "| {} | {:.0} [{:.0}, {:.0}] | {diff} |", p.policy, h.mean, h.lo, h.hi);
     }
+    if scen_ok {
+        let _ = writeln!(
+            o,
+            "\n## Robustness across scenarios\n\nHow each policy fares scenario by scenario ({} with {} each; scenarios.parquet has every row). Regret is a policy's P(deadly incident or worse) minus the lowest of any policy in the same scenario, in percentage points; \"under {}\" is the share of scenarios where the policy's risk stays at or under the experiment's satisficing threshold (`experiment.satisficing`); the last column is the spread of the policy's risk over scenarios (10th to 90th percentile).\n",
+            count(rob[0].scenarios as u64, "scenario"),
+            count(e.replications, "replication"),
+            crate::charts::pct_tick(e.satisficing)
+        );
+        let _ = writeln!(o, "| policy | safest in (ties count for each) | mean regret | median regret | 90th pct. regret | max regret | under {} | risk over scenarios (p10-p90) |\n|---|---|---|---|---|---|---|---|", crate::charts::pct_tick(e.satisficing));
+        for x in rob {
+            let _ = writeln!(
+                o,
+                "| {} | {} of {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0}% | {:.1}-{:.1}% |",
+                x.policy,
+                x.best_in,
+                x.scenarios,
+                100.0 * x.regret_mean,
+                100.0 * x.regret_median,
+                100.0 * x.regret_p90,
+                100.0 * x.regret_max,
+                100.0 * x.satisficing,
+                100.0 * x.risk_spread[1],
+                100.0 * x.risk_spread[2]
+            );
+        }
+        let _ = writeln!(o, "\nEach scenario's risk is estimated from its replications, so it carries Monte Carlo noise (scenarios.parquet gives each its Wilson interval); noise makes \"safest in\" counts of close policies unstable and maximum regret a little larger than the true one. Paired random numbers keep the noise of differences between policies small.");
+    }
     let lowest =
         s.iter().min_by(|a, b| a.risks[0].p.total_cmp(&b.risks[0].p)).map(|p| p.policy.as_str()).unwrap_or("-");
     let highest =
@@ -555,12 +629,16 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
             ),
             "sobol.png" => "Which assumptions drive the reference policy's risk: first-order (alone) and total (with interactions) shares of its variance.".into(),
             "sobol_difference.png" => "Which assumptions decide whether the reference is safer than the best alternative: Sobol indices of the difference in risk, scenario by scenario.".into(),
+            "robustness.png" => "Each policy's risk and regret scenario by scenario: how far the ranking depends on the assumptions. A policy whose dots sit at zero regret is the safest in those scenarios; a long tail of regret means scenarios where it is clearly not.".into(),
+            "rank_stability.png" => "How often each policy ranks first (safest), second, ... across scenarios: a policy that is always first would fill its bar with the first colour.".into(),
             "prim.png" => "PRIM scenario discovery: the peeling trajectories (boxes of assumptions trading coverage for density) and the range of every parameter in the chosen box, where the reference is riskier (or safer) than the best alternative.".into(),
             _ => String::new(),
         }
     };
-    const ORDER: [&str; 12] = [
+    const ORDER: [&str; 14] = [
         "risk_by_policy.png",
+        "robustness.png",
+        "rank_stability.png",
         "hazards_by_policy.png",
         "cumulative_risk.png",
         "survival.png",
@@ -646,9 +724,176 @@ pub fn report(plan: &Plan, s: &[PolicySummary], f: &Findings, charts: &[String])
     }
     let _ = writeln!(
         o,
-        "## Caveats\n\n- Calibration is partial: eight behaviour parameters are fitted to the 1994-2016 record when the experiment draws from the posterior (docs/CALIBRATION.md, which lists what the model gets wrong there); the rest are documented assumptions (docs/MODEL.md), and the ranges swept are judgments, not estimates.\n- Japan and Russia are folded into the UNSC and China; US and ROK domestic politics appear only as an election switch and a fixed engagement preference.\n- Nuclear accidents and onward transfers have no DPRK record to anchor their rates; read their levels as scenarios, their differences between policies as mechanisms.\n- Policies are encoded by judgment as lever values; a different encoding of the same strategy can change its risk.\n- Probabilities are per run over {} months; intervals cover Monte Carlo noise only, not model error.",
+        "## Caveats\n\n- Calibration is partial: the behaviour parameters drawn from the posterior ({} in this experiment) are fitted to the 1994-2016 record (docs/CALIBRATION.md, which lists what the model gets wrong there); the rest are documented assumptions (docs/MODEL.md), and the ranges swept are judgments, not estimates.\n- Japan and Russia are folded into the UNSC and China; US and ROK domestic politics appear only as an election switch and a fixed engagement preference.\n- Nuclear accidents and onward transfers have no DPRK record to anchor their rates; read their levels as scenarios, their differences between policies as mechanisms.\n- Policies are encoded by judgment as lever values; a different encoding of the same strategy can change its risk.\n- Probabilities are per run over {} months; the Wilson and paired intervals cover Monte Carlo noise only, the intervals over scenarios also the spread across the scenarios sampled; none covers model error.",
+        if e.posterior.is_some() { e.posterior_params.len() } else { 0 },
         e.horizon
     );
+    o
+}
+
+/// The report's opening: one plain sentence that answers the experiment's question with the
+/// headline and robustness numbers, then the conditions (PRIM box) under which it changes.
+fn answer(plan: &Plan, s: &[PolicySummary], rob: &[Robustness], f: &Findings) -> String {
+    let e = &plan.exp;
+    let mut o = String::new();
+    if s.is_empty() {
+        return o;
+    }
+    let b = answer_policy(s);
+    let r = e.reference;
+    let best = &s[b];
+    let p = best.risks[0];
+    let scen = rob.get(b).filter(|x| x.scenarios >= 2);
+    let outcome = format!("a deadly incident or worse within {} months", e.horizon);
+    if s.len() == 1 {
+        let _ = writeln!(
+            o,
+            "**Answer.** Under `{}`, the risk of {outcome} is {:.1}% (95% interval {:.1}-{:.1}%).\n",
+            best.policy,
+            100.0 * p.p,
+            100.0 * p.lo,
+            100.0 * p.hi
+        );
+        return o;
+    }
+    let _ = write!(
+        o,
+        "**Answer.** Of {} across {}, `{}` carries the lowest risk of {outcome}: {:.1}% (95% interval {:.1}-{:.1}% from Monte Carlo noise",
+        count(s.len() as u64, "policy"),
+        count(rob.first().map(|x| x.scenarios as u64).unwrap_or(1), "scenario"),
+        best.policy,
+        100.0 * p.p,
+        100.0 * p.lo,
+        100.0 * p.hi
+    );
+    if let Some(x) = scen {
+        let (lo, hi) = x.scenario_interval[0];
+        let _ = write!(o, ", {:.1}-{:.1}% over scenarios", 100.0 * lo, 100.0 * hi);
+    }
+    o.push(')');
+    if let Some(x) = scen {
+        let _ = write!(
+            o,
+            " and it is the safest in {} of {} scenarios (ties count for each policy tied)",
+            x.best_in, x.scenarios
+        );
+    }
+    o.push_str(". ");
+    let refname = &s[r].policy;
+    if b == r {
+        // The runner-up and how far behind it is.
+        if let Some(q) = (0..s.len()).filter(|q| *q != r).min_by(|a, c| s[*a].risks[0].p.total_cmp(&s[*c].risks[0].p)) {
+            let d = s[q].versus_reference[0];
+            let _ = write!(
+                o,
+                "It is the experiment's reference; the next safest, `{}`, is {:+.1} points riskier (95% interval {:+.1} to {:+.1}",
+                s[q].policy,
+                100.0 * d.mean,
+                100.0 * d.lo,
+                100.0 * d.hi
+            );
+            if let Some(x) = rob.get(q).filter(|x| x.scenarios >= 2) {
+                let (lo, hi) = x.difference_interval[0];
+                let _ = write!(o, "; {:+.1} to {:+.1} over scenarios", 100.0 * lo, 100.0 * hi);
+            }
+            o.push_str("). ");
+        }
+    } else {
+        let d = best.versus_reference[0];
+        let _ = write!(
+            o,
+            "The reference, `{refname}`, is {:+.1} points riskier (95% interval {:+.1} to {:+.1}",
+            -100.0 * d.mean,
+            -100.0 * d.hi,
+            -100.0 * d.lo
+        );
+        if let Some(x) = scen {
+            let (lo, hi) = x.difference_interval[0];
+            let _ = write!(o, "; {:+.1} to {:+.1} over scenarios", -100.0 * hi, -100.0 * lo);
+        }
+        let _ = write!(o, ")");
+        if let Some(x) = rob.get(r).filter(|x| x.scenarios >= 2) {
+            let _ = write!(o, " and the safest in {} of {}", x.best_in, x.scenarios);
+        }
+        o.push_str(". ");
+    }
+    if rob.len() == s.len() && rob[0].scenarios >= 2 {
+        let minimax =
+            (0..rob.len()).min_by(|a, c| rob[*a].regret_max.total_cmp(&rob[*c].regret_max).then(a.cmp(c))).unwrap_or(b);
+        let x = &rob[minimax];
+        let _ = write!(
+            o,
+            "By maximum regret (the worst shortfall behind the safest policy in any scenario) the most robust is `{}`, at most {:.1} points behind",
+            x.policy,
+            100.0 * x.regret_max
+        );
+        if minimax != b {
+            let _ = write!(o, " (`{}`: {:.1})", best.policy, 100.0 * rob[b].regret_max);
+        }
+        o.push_str(".\n\n");
+    } else {
+        o.push_str("\n\n");
+    }
+    // When the answer changes: the PRIM case of the answer policy being beaten.
+    let label = format!("{} riskier than the best alternative", best.policy);
+    if let Some((_, pr, cases)) = f.prim.iter().find(|(l, _, _)| *l == label) {
+        let total = plan.design().len();
+        if *cases == 0 {
+            let _ = writeln!(
+                o,
+                "**When the answer changes.** In no scenario is another policy safer than `{}` beyond Monte Carlo noise (1.645 standard errors).\n",
+                best.policy
+            );
+        } else if let Some(bx) = pr.trajectory.get(pr.chosen) {
+            // The restrictions that matter: those that keep under 80% of a parameter's range,
+            // narrowest first, at most three; PRIM trims many others a little.
+            let mut cut: Vec<(f64, usize)> = bx
+                .restricted
+                .iter()
+                .map(|j| {
+                    let u = &e.uncertain[*j];
+                    ((bx.upper[*j] - bx.lower[*j]) / (u.high - u.low).max(f64::MIN_POSITIVE), *j)
+                })
+                .filter(|(w, _)| *w < 0.8)
+                .collect();
+            cut.sort_by(|a, c| a.0.total_cmp(&c.0).then(a.1.cmp(&c.1)));
+            let bounds: Vec<String> = cut
+                .iter()
+                .take(3)
+                .map(|(_, j)| {
+                    format!(
+                        "`{}` in [{}, {}]",
+                        e.uncertain[*j].param.name(),
+                        crate::charts::short(bx.lower[*j]),
+                        crate::charts::short(bx.upper[*j])
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                o,
+                "**When the answer changes.** Another policy is safer than `{}` beyond Monte Carlo noise in {} of {} scenarios; {}{}\n",
+                best.policy,
+                cases,
+                total,
+                if bounds.is_empty() {
+                    "PRIM finds no box of assumptions that singles them out (no parameter's range is cut below 80%: they are spread across the swept ranges).".to_string()
+                } else {
+                    format!(
+                        "PRIM finds them mostly where {}{} (the box holds {:.0}% of them, and {:.0}% of the scenarios in it are such cases; the Scenario discovery section lists the whole box).",
+                        bounds.join(" and "),
+                        if bx.restricted.len() > bounds.len() {
+                            format!(", with {} other parameters trimmed at their ends", bx.restricted.len() - bounds.len())
+                        } else {
+                            String::new()
+                        },
+                        100.0 * bx.coverage,
+                        100.0 * bx.density
+                    )
+                },
+                if total < 200 { " With few scenarios, read the box as a hint." } else { "" }
+            );
+        }
+    }
     o
 }
 

@@ -8,6 +8,8 @@
 use crate::detail::{Detail, HORIZON_VARS};
 use crate::frames::{monthly_columns, monthly_frame, MonthlyView};
 use crate::outputs;
+use crate::robust::{robustness, Robustness};
+use crate::scenarios::{scenarios_columns, scenarios_frame};
 use crate::store::{Manifest, Provenance, Store, StoreError};
 use crate::summary::{summary_frame, Accumulator, PolicySummary, Risk};
 use brink_core::Param;
@@ -100,14 +102,20 @@ fn finalize_once(store: &Store, plan: &Plan, threads: usize, wall: f64, provenan
         c.detail.add(df)
     })?;
     let summary = c.acc.finish();
-    let view = write_tables(store, plan, &summary, &c.monthly)?;
+    let view = write_tables(store, plan, &summary, &c.detail, &c.monthly)?;
     write_views(store, plan, &summary, &c.detail, &view)?;
     store.seal(plan, summary.iter().map(|s| s.failed).sum(), threads, wall, provenance)
 }
 
 /// Writes `monthly.parquet` and `summary.csv`; returns what the monthly charts draw, read from
 /// the frame written (as `brink plot` reads it back).
-fn write_tables(store: &Store, plan: &Plan, summary: &[PolicySummary], monthly: &Monthly) -> Result<MonthlyView> {
+fn write_tables(
+    store: &Store,
+    plan: &Plan,
+    summary: &[PolicySummary],
+    detail: &Detail,
+    monthly: &Monthly,
+) -> Result<MonthlyView> {
     let dir = store.dir(&plan.hash);
     let pe = |rel: &str| {
         let path = dir.join(rel);
@@ -118,7 +126,8 @@ fn write_tables(store: &Store, plan: &Plan, summary: &[PolicySummary], monthly: 
     let path = dir.join("monthly.parquet");
     let view = MonthlyView::from_frame(&mdf, plan).map_err(|why| StoreError::Corrupt { path, why })?;
     let reference = plan.exp.policies[plan.exp.reference].name();
-    let mut sdf = summary_frame(summary, reference).map_err(pe("summary.csv"))?;
+    let rob = robustness_of(plan, detail);
+    let mut sdf = summary_frame(summary, reference, &rob).map_err(pe("summary.csv"))?;
     let mut buf = Vec::new();
     CsvWriter::new(&mut buf).finish(&mut sdf).map_err(pe("summary.csv"))?;
     store.write_file(&plan.hash, "summary.csv", &buf)?;
@@ -137,8 +146,15 @@ fn write_views(
     let draw = |name: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| -> std::result::Result<(), String> {
         store.write_chart(&plan.hash, &format!("charts/{name}"), f).map(|_| ()).map_err(|e| e.to_string())
     };
+    let rob = robustness_of(plan, detail);
+    let mut sc = scenarios_frame(plan, detail)
+        .map_err(|source| StoreError::Polars { path: store.dir(&plan.hash).join("scenarios.parquet"), source })?;
+    store.write_parquet(&plan.hash, "scenarios.parquet", &mut sc, &scenarios_columns(plan))?;
     // The messages of draw name their file already.
-    let findings = outputs::draw_all(plan, summary, detail, monthly, &draw).map_err(StoreError::Other)?;
+    let findings = outputs::draw_all(plan, summary, &rob, detail, monthly, &draw).map_err(StoreError::Other)?;
+    for w in &findings.sobol_warnings {
+        warn(&format!("{}: {w}", plan.hash));
+    }
     for (rel, bytes) in &findings.tables {
         store.write_file(&plan.hash, rel, bytes)?;
     }
@@ -147,8 +163,13 @@ fn write_views(
         .into_iter()
         .filter_map(|f| f.strip_prefix("charts/").map(str::to_string))
         .collect();
-    let report = outputs::report(plan, summary, &findings, &charts);
+    let report = outputs::report(plan, summary, &rob, &findings, &charts);
     store.write_file(&plan.hash, "report.md", report.as_bytes())
+}
+
+/// Robustness of every policy across the scenarios of `plan`.
+fn robustness_of(plan: &Plan, detail: &Detail) -> Vec<Robustness> {
+    robustness(detail, &policy_names(plan), plan.exp.reference, plan.exp.satisficing)
 }
 
 /// Streams `runs.parquet` of a complete result back into the summary and detail accumulators:
@@ -199,4 +220,9 @@ pub fn heatmap(store: &Store, plan: &Plan, x: Param, y: Param) -> Result<PathBuf
     };
     outputs::heatmap(plan, &detail, &draw, (x, y), &file).map_err(StoreError::Other)?;
     Ok(path)
+}
+
+/// A warning about a result's analyses, on stderr (progress may be quiet; warnings are not).
+fn warn(msg: &str) {
+    eprintln!("brink: warning: {msg}");
 }

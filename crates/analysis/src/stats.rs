@@ -30,7 +30,8 @@ pub fn wilson(hits: u64, n: u64, z: f64) -> Proportion {
     let denom = 1.0 + z2 / nf;
     let centre = (p + z2 / (2.0 * nf)) / denom;
     let half = z * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
-    Proportion { hits, n, p, lo: (centre - half).max(0.0), hi: (centre + half).min(1.0) }
+    // At p = 0 or 1 the bound on that side is p itself; rounding must not put it past p.
+    Proportion { hits, n, p, lo: (centre - half).clamp(0.0, p), hi: (centre + half).clamp(p, 1.0) }
 }
 
 /// A mean difference with a normal-approximation 95% interval.

@@ -2,6 +2,7 @@
 //! with Wilson 95% intervals, paired differences against the reference policy, and means.
 
 use crate::frames::{first_col, or_worse};
+use crate::robust::Robustness;
 use crate::stats::{wilson, Difference, Proportion, Z95};
 use brink_core::Rung;
 use polars::prelude::*;
@@ -252,8 +253,9 @@ fn mean_interval(n: u64, sum: f64, sum2: f64) -> Difference {
     Difference { n, mean, lo: mean - Z95 * se, hi: mean + Z95 * se }
 }
 
-/// The summary as a frame (one row per policy) for `summary.csv`.
-pub fn summary_frame(s: &[PolicySummary], reference: &str) -> PolarsResult<DataFrame> {
+/// The summary as a frame (one row per policy) for `summary.csv`, with the robustness across
+/// scenarios of each policy (in the same order).
+pub fn summary_frame(s: &[PolicySummary], reference: &str, rob: &[Robustness]) -> PolarsResult<DataFrame> {
     let round = |x: f64| (x * 1e6).round() / 1e6;
     let mut cols = vec![
         Column::new("policy".into(), s.iter().map(|p| p.policy.as_str()).collect::<Vec<_>>()),
@@ -300,6 +302,41 @@ pub fn summary_frame(s: &[PolicySummary], reference: &str) -> PolarsResult<DataF
         cols.push(Column::new(name.into(), s.iter().map(|p| round(f(p).mean)).collect::<Vec<_>>()));
         cols.push(Column::new(format!("{stem}_lo").into(), s.iter().map(|p| round(f(p).lo)).collect::<Vec<_>>()));
         cols.push(Column::new(format!("{stem}_hi").into(), s.iter().map(|p| round(f(p).hi)).collect::<Vec<_>>()));
+    }
+    if rob.len() == s.len() {
+        for (k, r) in Risk::ALL.iter().enumerate() {
+            let n = r.name();
+            cols.push(Column::new(
+                format!("p_{n}_scen_lo").into(),
+                rob.iter().map(|x| round(x.scenario_interval[k].0)).collect::<Vec<_>>(),
+            ));
+            cols.push(Column::new(
+                format!("p_{n}_scen_hi").into(),
+                rob.iter().map(|x| round(x.scenario_interval[k].1)).collect::<Vec<_>>(),
+            ));
+        }
+        for (k, r) in Risk::ALL.iter().enumerate() {
+            let n = r.name();
+            cols.push(Column::new(
+                format!("diff_{n}_scen_lo").into(),
+                rob.iter().map(|x| round(x.difference_interval[k].0)).collect::<Vec<_>>(),
+            ));
+            cols.push(Column::new(
+                format!("diff_{n}_scen_hi").into(),
+                rob.iter().map(|x| round(x.difference_interval[k].1)).collect::<Vec<_>>(),
+            ));
+        }
+        cols.push(Column::new("scenarios".into(), rob.iter().map(|x| x.scenarios as u32).collect::<Vec<_>>()));
+        cols.push(Column::new("best_in".into(), rob.iter().map(|x| x.best_in as u32).collect::<Vec<_>>()));
+        for (name, f) in [
+            ("regret_mean", (|x: &Robustness| x.regret_mean) as fn(&Robustness) -> f64),
+            ("regret_median", |x| x.regret_median),
+            ("regret_p90", |x| x.regret_p90),
+            ("regret_max", |x| x.regret_max),
+            ("satisficing_share", |x| x.satisficing),
+        ] {
+            cols.push(Column::new(name.into(), rob.iter().map(|x| round(f(x))).collect::<Vec<_>>()));
+        }
     }
     DataFrame::new(s.len(), cols)
 }

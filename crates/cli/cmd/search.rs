@@ -2,6 +2,7 @@
 //! scenario set; writes the best setting as a policy file users can reuse.
 
 use crate::common::{failed, load, print_all, setup_threads, usage, Res};
+use brink_analysis::charts::{search_tradeoff, SearchPoint, Stamp};
 use brink_core::Lever;
 use brink_sweep::experiment::{toml_float, toml_string};
 use brink_sweep::search::{search, Metric};
@@ -30,6 +31,7 @@ pub(crate) fn run(
     metric_name: &str,
     iterations: u64,
     out: &Path,
+    chart: Option<&Path>,
     threads: Option<usize>,
 ) -> Res {
     let m = metric(metric_name)?;
@@ -64,7 +66,7 @@ pub(crate) fn run(
     std::fs::write(out, &toml).map_err(|e| failed(format!("{}: {e}", out.display())))?;
     let mean = |r: &[f64]| r.iter().sum::<f64>() / r.len().max(1) as f64;
     let mut s = format!(
-        "{} evaluations in {took:.1} s\n\n{:<30} {:>12} {:>10} {:>10}\n",
+        "{} evaluations in {took:.1} s\n\n{:<36} {:>12} {:>10} {:>10}\n",
         found.evaluations,
         "policy",
         m.name(),
@@ -72,10 +74,22 @@ pub(crate) fn run(
         "warheads"
     );
     for (name, v, ev) in &found.baseline {
-        let _ = writeln!(s, "{name:<30} {v:>12.4} {:>10.3} {:>10.1}", mean(&ev.risk), ev.warheads);
+        let _ = writeln!(s, "{name:<36} {v:>12.4} {:>10.3} {:>10.1}", mean(&ev.risk), ev.warheads);
     }
     let ev = &found.evaluation;
-    let _ = writeln!(s, "{:<30} {:>12.4} {:>10.3} {:>10.1}\n", p.name(), found.value, mean(&ev.risk), ev.warheads);
+    let _ = writeln!(s, "{:<36} {:>12.4} {:>10.3} {:>10.1}\n", p.name(), found.value, mean(&ev.risk), ev.warheads);
+    let chart = chart.map(Path::to_path_buf).unwrap_or_else(|| out.with_extension("png"));
+    let points: Vec<SearchPoint> = found
+        .baseline
+        .iter()
+        .map(|(name, v, ev)| SearchPoint { name, risk: &ev.risk, warheads: ev.warheads, metric: *v })
+        .collect();
+    let best = SearchPoint { name: p.name(), risk: &ev.risk, warheads: ev.warheads, metric: found.value };
+    let trail: Vec<(f64, f64)> = found.trail.iter().map(|c| (c.risk, c.warheads)).collect();
+    let stamp = Stamp { hash: plan.hash.clone(), runs: plan.runs(), horizon: plan.exp.horizon, start: plan.exp.start };
+    search_tradeoff(&chart, &m.name(), &points, &best, &trail, &stamp)
+        .map_err(|e| failed(format!("{}: {e}", chart.display())))?;
+    let _ = writeln!(s, "trade-off chart: {}", chart.display());
     let _ = writeln!(s, "levers of {} (written to {}):", p.name(), out.display());
     for l in Lever::ALL {
         let _ = writeln!(s, "  {:<16} {:.3}", l.name(), p.get(*l));

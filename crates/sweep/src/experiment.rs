@@ -105,7 +105,14 @@ pub struct Experiment {
     pub fixed: Vec<Param>,
     /// Weights of the harm-weighted outcome (`[harm]`).
     pub harm: Harm,
+    /// Satisficing threshold: a risk (P(deadly incident or worse) within the horizon) that a
+    /// policy should stay at or under; the report gives each policy's share of scenarios that
+    /// meet it (`experiment.satisficing`).
+    pub satisficing: f64,
 }
+
+/// Satisficing threshold when an experiment sets none.
+pub const DEFAULT_SATISFICING: f64 = 0.5;
 
 /// One problem in an experiment file.
 #[derive(Clone, Debug, PartialEq)]
@@ -246,6 +253,10 @@ impl Experiment {
         s.push_str(&format!("seed = {}\n", self.seed));
         s.push_str(&format!("policies = [{}]\n", names(&mut self.policies.iter().map(|p| p.name()))));
         s.push_str(&format!("reference_policy = {}\n", toml_string(self.policies[self.reference].name())));
+        if self.satisficing != DEFAULT_SATISFICING {
+            // Written only when set, so that the hashes of experiments without it stay as they were.
+            s.push_str(&format!("satisficing = {}\n", toml_float(self.satisficing)));
+        }
         s.push_str(&format!(
             "\n[design]\nmethod = {}\nsamples = {}\nlevels = {}\n",
             toml_string(self.method.name()),
@@ -474,8 +485,17 @@ type Table<'i> = DeTable<'i>;
 
 const TOP_KEYS: &[&str] = &["experiment", "design", "election", "model", "uncertain", "policies", "posterior", "harm"];
 const POSTERIOR_KEYS: &[&str] = &["file", "blake3", "params"];
-const EXPERIMENT_KEYS: &[&str] =
-    &["name", "description", "horizon_months", "start", "replications", "seed", "policies", "reference_policy"];
+const EXPERIMENT_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "horizon_months",
+    "start",
+    "replications",
+    "seed",
+    "policies",
+    "reference_policy",
+    "satisficing",
+];
 
 /// The calendar month of month 0 unless `[experiment] start` says otherwise: January 2021.
 pub const DEFAULT_START: Ym = Ym(2021 * 12);
@@ -588,6 +608,17 @@ impl<'a> Checker<'a> {
             }
             if let Some(n) = self.int(t, "seed", "experiment.seed", 0, i64::MAX) {
                 exp.seed = n as u64;
+            }
+            if let Some(v) = t.get("satisficing") {
+                match self.number_in(v, "experiment.satisficing", Some((0.0, 1.0))) {
+                    Some(x) if (0.0..=1.0).contains(&x) => exp.satisficing = x,
+                    Some(x) => self.problem(
+                        v.span(),
+                        "experiment.satisficing",
+                        format!("{x} is outside the valid range [0, 1] (a probability: the risk a policy should stay under)"),
+                    ),
+                    None => {}
+                }
             }
             let list_ok = match t.get("policies") {
                 Some(v) => self.policy_list(v, exp, &user),
@@ -1279,6 +1310,7 @@ fn base_experiment() -> Experiment {
         posterior_params: Vec::new(),
         fixed: Vec::new(),
         harm: Harm::default(),
+        satisficing: DEFAULT_SATISFICING,
     }
 }
 

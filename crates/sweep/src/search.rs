@@ -61,6 +61,22 @@ pub struct Found {
     pub baseline: Vec<(String, f64, Evaluation)>,
     /// Evaluations of candidate settings run.
     pub evaluations: u64,
+    /// Every candidate setting evaluated, in the order the search ran them: its metric (against
+    /// the experiment's policies), mean risk over scenarios and mean warheads at the horizon.
+    pub trail: Vec<Candidate>,
+}
+
+/// A lever setting the search evaluated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// Lever values, in [`Lever::ALL`] order.
+    pub levers: Vec<f64>,
+    /// Its metric against the experiment's policies.
+    pub metric: f64,
+    /// Mean over scenarios of P(deadly incident or worse).
+    pub risk: f64,
+    /// Mean warheads at the horizon.
+    pub warheads: f64,
 }
 
 /// Runs `policy` on every (scenario, replication) of the plan's scenario set.
@@ -128,6 +144,7 @@ struct Problem<'a> {
     metric: Metric,
     best_other: &'a [f64],
     count: &'a std::sync::atomic::AtomicU64,
+    trail: &'a std::sync::Mutex<Vec<Candidate>>,
 }
 
 impl CostFunction for Problem<'_> {
@@ -137,7 +154,17 @@ impl CostFunction for Problem<'_> {
     fn cost(&self, x: &Vec<f64>) -> Result<f64, Error> {
         self.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let ev = evaluate(self.plan, &with_levers(self.base, x));
-        Ok(metric(self.metric, &ev, self.best_other))
+        let value = metric(self.metric, &ev, self.best_other);
+        // Nelder-Mead asks for one cost at a time, so the trail is in the search's order.
+        if let Ok(mut t) = self.trail.lock() {
+            t.push(Candidate {
+                levers: x.iter().map(|v| v.clamp(0.0, 1.0)).collect(),
+                metric: value,
+                risk: ev.risk.iter().sum::<f64>() / ev.risk.len().max(1) as f64,
+                warheads: ev.warheads,
+            });
+        }
+        Ok(value)
     }
 }
 
@@ -175,7 +202,9 @@ pub fn search(plan: &Plan, m: Metric, iterations: u64) -> Result<Found, String> 
         simplex.push(v);
     }
     let count = std::sync::atomic::AtomicU64::new(0);
-    let problem = Problem { plan, base: &e.policies[start], metric: m, best_other: &best_builtin, count: &count };
+    let trail = std::sync::Mutex::new(Vec::new());
+    let problem =
+        Problem { plan, base: &e.policies[start], metric: m, best_other: &best_builtin, count: &count, trail: &trail };
     let solver = NelderMead::new(simplex).with_sd_tolerance(1e-6).map_err(|err| err.to_string())?;
     let res =
         Executor::new(problem, solver).configure(|s| s.max_iters(iterations)).run().map_err(|err| err.to_string())?;
@@ -186,7 +215,8 @@ pub fn search(plan: &Plan, m: Metric, iterations: u64) -> Result<Found, String> 
     let all_best = best_of(&mut base.iter().map(|b| &b.1).chain(std::iter::once(&evaluation)));
     let value = metric(m, &evaluation, &all_best);
     let baseline = base.into_iter().map(|(n, ev)| (n, metric(m, &ev, &all_best), ev)).collect();
-    Ok(Found { policy, value, evaluation, baseline, evaluations: count.into_inner() })
+    let trail = trail.lock().map(|t| t.clone()).unwrap_or_default();
+    Ok(Found { policy, value, evaluation, baseline, evaluations: count.into_inner(), trail })
 }
 
 #[cfg(test)]

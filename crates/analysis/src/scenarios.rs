@@ -1,0 +1,145 @@
+//! `scenarios.parquet`: one row per (scenario, policy), the level at which a sweep answers "under
+//! which assumptions": the scenario's swept values and posterior draw, each key risk with its
+//! Monte Carlo interval, the harm-weighted outcome, and the policy's rank and regret there.
+
+use crate::detail::Detail;
+use crate::frames::ColumnDoc;
+use crate::robust::{ranks, regrets};
+use crate::stats::{wilson, Z95};
+use crate::summary::Risk;
+use brink_sweep::Plan;
+use polars::prelude::*;
+
+struct Cols {
+    cols: Vec<Column>,
+    docs: Vec<ColumnDoc>,
+}
+
+impl Cols {
+    fn push(&mut self, c: Column, description: impl Into<String>, unit: &str) {
+        self.docs.push(ColumnDoc { name: c.name().to_string(), description: description.into(), unit: unit.into() });
+        self.cols.push(c);
+    }
+}
+
+fn build(plan: &Plan, d: Option<&Detail>) -> Cols {
+    let np = plan.exp.policies.len();
+    let ns = d.map(|d| d.scenarios()).unwrap_or(0);
+    let rows: Vec<(usize, usize)> = (0..ns).flat_map(|s| (0..np).map(move |p| (s, p))).collect();
+    let mut b = Cols { cols: Vec::new(), docs: Vec::new() };
+    b.push(
+        Column::new("scenario".into(), rows.iter().map(|(s, _)| *s as u32).collect::<Vec<u32>>()),
+        "scenario index, as in runs.parquet",
+        "",
+    );
+    b.push(
+        Column::new("policy".into(), rows.iter().map(|(_, p)| plan.exp.policies[*p].name()).collect::<Vec<&str>>()),
+        "US policy",
+        "",
+    );
+    b.push(
+        Column::new(
+            "posterior_row".into(),
+            rows.iter().map(|(s, _)| plan.posterior_row(*s as u32).map(|x| x as u32)).collect::<Vec<Option<u32>>>(),
+        ),
+        "0-based data row of posterior.csv the scenario draws its behaviour parameters from; null if the experiment draws none",
+        "",
+    );
+    for (j, u) in plan.exp.uncertain.iter().enumerate() {
+        let spec = u.param.spec();
+        b.push(
+            Column::new(
+                u.param.name().into(),
+                rows.iter().map(|(s, _)| plan.design().point(*s)[j]).collect::<Vec<f64>>(),
+            ),
+            format!("swept parameter ({}): the scenario's design value, in [{}, {}]", spec.doc, u.low, u.high),
+            spec.unit,
+        );
+    }
+    if plan.exp.posterior.is_some() {
+        let params: Vec<brink_core::Params> = (0..ns).map(|s| plan.params(s as u32)).collect();
+        for p in &plan.exp.posterior_params {
+            let spec = p.spec();
+            b.push(
+                Column::new(p.name().into(), rows.iter().map(|(s, _)| params[*s].get(*p)).collect::<Vec<f64>>()),
+                format!("parameter drawn from the posterior ({}): the value of the scenario's posterior row", spec.doc),
+                spec.unit,
+            );
+        }
+    }
+    let cell = |s: usize, p: usize| d.expect("rows only with detail").cell(s, p);
+    b.push(
+        Column::new("runs".into(), rows.iter().map(|(s, p)| cell(*s, *p).runs).collect::<Vec<u32>>()),
+        "runs of the scenario under the policy that did not fail (the replications)",
+        "runs",
+    );
+    for (k, r) in Risk::ALL.iter().enumerate() {
+        let n = r.name();
+        let w: Vec<_> = rows
+            .iter()
+            .map(|(s, p)| {
+                let c = cell(*s, *p);
+                wilson(u64::from(c.hits[k]), u64::from(c.runs), Z95)
+            })
+            .collect();
+        b.push(
+            Column::new(format!("p_{n}").into(), w.iter().map(|x| x.p).collect::<Vec<f64>>()),
+            format!("share of the scenario's runs with {} within the horizon", r.label()),
+            "probability",
+        );
+        b.push(
+            Column::new(format!("p_{n}_lo").into(), w.iter().map(|x| x.lo).collect::<Vec<f64>>()),
+            format!(
+                "lower bound of the Wilson 95% interval of p_{n} (Monte Carlo noise of the scenario's replications)"
+            ),
+            "probability",
+        );
+        b.push(
+            Column::new(format!("p_{n}_hi").into(), w.iter().map(|x| x.hi).collect::<Vec<f64>>()),
+            format!("upper bound of the Wilson 95% interval of p_{n}"),
+            "probability",
+        );
+    }
+    b.push(
+        Column::new("mean_harm".into(), rows.iter().map(|(s, p)| cell(*s, *p).mean_harm()).collect::<Vec<f64>>()),
+        "mean harm-weighted outcome of the scenario's runs (expected deaths, the experiment's [harm] weights)",
+        "deaths",
+    );
+    b.push(
+        Column::new(
+            "mean_warheads_end".into(),
+            rows.iter().map(|(s, p)| cell(*s, *p).mean_warheads()).collect::<Vec<f64>>(),
+        ),
+        "mean assembled warheads at the end of the scenario's runs",
+        "warheads",
+    );
+    let dd = d;
+    let rk: Vec<Vec<usize>> = (0..ns).map(|s| dd.map(|d| ranks(d, s)).unwrap_or_default()).collect();
+    let rg: Vec<Vec<f64>> = (0..ns).map(|s| dd.map(|d| regrets(d, s)).unwrap_or_default()).collect();
+    let headline = Risk::DeadlyIncident.name();
+    b.push(
+        Column::new("rank".into(), rows.iter().map(|(s, p)| rk[*s][*p] as u32).collect::<Vec<u32>>()),
+        format!(
+            "rank of the policy in the scenario by p_{headline}: 1 is the safest; tied policies share the better rank"
+        ),
+        "",
+    );
+    b.push(
+        Column::new("regret".into(), rows.iter().map(|(s, p)| rg[*s][*p]).collect::<Vec<f64>>()),
+        format!("p_{headline} minus the lowest p_{headline} of any policy in the scenario: 0 for the safest"),
+        "probability",
+    );
+    b
+}
+
+/// One row per (scenario, policy), scenario-major, from the streamed detail of the runs.
+pub fn scenarios_frame(plan: &Plan, d: &Detail) -> PolarsResult<DataFrame> {
+    let b = build(plan, Some(d));
+    let h = d.scenarios() * plan.exp.policies.len();
+    DataFrame::new(h, b.cols)
+}
+
+/// Name, description and unit of every column of `scenarios.parquet` of `plan`, in order.
+pub fn scenarios_columns(plan: &Plan) -> Vec<ColumnDoc> {
+    build(plan, None).docs
+}
