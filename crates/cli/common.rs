@@ -145,11 +145,21 @@ pub(crate) fn headline(store: &Store, hash: &str, reference: &str) -> Res {
     let pct = |row: &Vec<String>, name: &str| {
         col(name).and_then(|i| row.get(i)).and_then(|v| v.parse::<f64>().ok()).map(|x| 100.0 * x)
     };
+    let scen = col("p_deadly_incident_or_worse_scen_lo").is_some();
     println!();
     println!("Probability within the horizon, % [Wilson 95% interval]; paired difference vs {reference} in points:");
+    if scen {
+        println!("(over scen.: the cluster-robust interval with scenarios as clusters; safest in: scenarios where the policy's risk is the lowest; max regret: the most points it falls behind the safest policy of a scenario)");
+    }
     println!(
-        "{:<26} {:>24} {:>24} {:>22} {:>10}",
-        "policy", "deadly incident or worse", "war or worse", "nuclear use", "warheads"
+        "{:<26} {:>24} {:>13} {:>24} {:>22} {:>10}{}",
+        "policy",
+        "deadly incident or worse",
+        "over scen.",
+        "war or worse",
+        "nuclear use",
+        "warheads",
+        if scen { "  safest in  max regret" } else { "" }
     );
     for row in &rows[1..] {
         let cell = |r: Risk| {
@@ -164,17 +174,37 @@ pub(crate) fn headline(store: &Store, hash: &str, reference: &str) -> Res {
         };
         let warheads =
             col("mean_warheads_end").and_then(|i| row.get(i)).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+        let n = Risk::DeadlyIncident.name();
+        let over = match (pct(row, &format!("p_{n}_scen_lo")), pct(row, &format!("p_{n}_scen_hi"))) {
+            (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() => format!("[{lo:4.1}-{hi:4.1}]"),
+            _ => "-".into(),
+        };
+        let value = |name: &str| col(name).and_then(|i| row.get(i)).and_then(|v| v.parse::<f64>().ok());
+        let robust = match (value("best_in"), value("scenarios"), value("regret_max")) {
+            (Some(b), Some(m), Some(r)) if scen => format!("  {:>9} {:>11.1}", format!("{b:.0}/{m:.0}"), 100.0 * r),
+            _ => String::new(),
+        };
         println!(
-            "{:<26} {:>24} {:>24} {:>22} {:>10.1}",
+            "{:<26} {:>24} {:>13} {:>24} {:>22} {:>10.1}{robust}",
             row[0],
             cell(Risk::DeadlyIncident) + &diff(Risk::DeadlyIncident),
+            over,
             cell(Risk::War) + &diff(Risk::War),
             cell(Risk::NuclearUse),
             warheads
         );
     }
+    // The report's answer, in plain text.
+    if let Ok(report) = files::read_text(&store.dir(hash).join("report.md"), Kind::Output) {
+        for para in report
+            .split("\n\n")
+            .filter(|p| p.starts_with("**Answer.**") || p.starts_with("**When the answer changes.**"))
+        {
+            println!("\n{}", para.replace("**", "").replace('`', ""));
+        }
+    }
     println!(
-        "\nFiles: {}/ (report.md, summary.csv, runs.parquet, monthly.parquet, charts/*.png)",
+        "\nFiles: {}/ (report.md, summary.csv, runs.parquet, scenarios.parquet, monthly.parquet, charts/*.png)",
         store.dir(hash).display()
     );
     Ok(())
