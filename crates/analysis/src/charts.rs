@@ -1612,8 +1612,10 @@ pub fn search_tradeoff(
     };
     let pts: Vec<(f64, f64, f64)> = all.iter().map(|p| spread(p.risk)).collect();
     let finite = |x: &f64| x.is_finite();
-    let x_max =
-        all.iter().map(|p| p.warheads).chain(trail.iter().map(|t| t.1)).filter(finite).fold(1.0, f64::max) * 1.1;
+    let xs: Vec<f64> = all.iter().map(|p| p.warheads).chain(trail.iter().map(|t| t.1)).filter(finite).collect();
+    let (x_min, x_max) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(*x), b.max(*x)));
+    let x_pad = ((x_max - x_min) * 0.1).max(1.0);
+    let (x_min, x_max) = if xs.is_empty() { (0.0, 1.0) } else { ((x_min - x_pad).max(0.0), x_max + 2.0 * x_pad) };
     let y_lo = pts.iter().map(|p| p.1).chain(trail.iter().map(|t| t.0)).filter(finite).fold(1.0, f64::min);
     let y_hi = pts.iter().map(|p| p.2).chain(trail.iter().map(|t| t.0)).filter(finite).fold(0.0, f64::max);
     let pad = ((y_hi - y_lo) * 0.08).max(0.01);
@@ -1622,7 +1624,7 @@ pub fn search_tradeoff(
         .margin(16)
         .x_label_area_size(50)
         .y_label_area_size(80)
-        .build_cartesian_2d(0.0..x_max, y_lo..y_hi)
+        .build_cartesian_2d(x_min..x_max, y_lo..y_hi)
         .map_err(err)?;
     chart
         .configure_mesh()
