@@ -272,6 +272,17 @@ impl Record {
                 let t = text(pol).map_err(|e| bad(f, line, format!("policy: {}", e.message)))?;
                 let p = crate::experiment::policy_file(&t, pol)
                     .map_err(|e| bad(f, line, format!("policy {pol}: {}", e.to_string().replace('\n', "; "))))?;
+                if p.is_family() {
+                    let ranged: Vec<&str> = p.uncertain().iter().map(|r| r.0.name()).collect();
+                    return Err(bad(
+                        f,
+                        line,
+                        format!(
+                            "policy {pol}: gives levers as ranges ({}); the record replays one setting: give each lever a number",
+                            ranged.join(", ")
+                        ),
+                    ));
+                }
                 Some(p)
             } else {
                 return Err(bad(f, line, unknown_policy(pol)));
