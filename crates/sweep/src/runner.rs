@@ -56,8 +56,9 @@ pub fn lever_draw(key: u64, policy: &str, scenario: u32, lever: Lever) -> f64 {
     (x >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// The setting `policy` runs at in scenario `scenario` of the experiment with scenario key
-/// `key`: the policy itself when no lever is a range, else its instance at [`lever_draw`]s.
+/// The setting `policy` runs at in draw `scenario` of the experiment with scenario key `key`
+/// (the scenario index; for a Sobol design its base row, see [`Plan::instance`]): the policy
+/// itself when no lever is a range, else its instance at [`lever_draw`]s.
 pub fn policy_instance(key: u64, policy: &Policy, scenario: u32) -> Cow<'_, Policy> {
     if policy.is_family() {
         Cow::Owned(policy.instance(|l| lever_draw(key, policy.name(), scenario, l)))
@@ -465,7 +466,17 @@ impl Plan {
     /// (a policy outside the experiment's list too, such as a search's candidates): draws are
     /// keyed by the policy's name, as in [`Plan::policy_at`].
     pub fn instance<'p>(&self, policy: &'p Policy, scenario: u32) -> Cow<'p, Policy> {
-        policy_instance(self.key, policy, scenario)
+        policy_instance(self.key, policy, self.draw_index(scenario))
+    }
+
+    /// The index a scenario's lever draws are keyed by: the scenario, or for a Sobol design its
+    /// base row, so that A, B and the A_B rows of one base run a family at one setting (as they
+    /// share a posterior row) and the indices measure the swept parameters alone.
+    fn draw_index(&self, scenario: u32) -> u32 {
+        match self.exp.method {
+            crate::Method::Sobol => Design::sobol_role(scenario as usize, self.exp.uncertain.len()).0 as u32,
+            _ => scenario,
+        }
     }
 
     /// The levers of policy `policy` given as a range, with their lowest and highest values,

@@ -202,3 +202,17 @@ fn the_search_evaluates_a_family_at_its_drawn_levers() {
     let base = brink_sweep::search::evaluate(&plan, &Policy::builtin_named(OPED_POLICY).unwrap());
     assert_ne!(base.risk, ev.risk);
 }
+
+#[test]
+fn a_sobol_base_row_runs_a_family_at_one_setting() {
+    let text = FAMILY.replace("latin_hypercube", "sobol").replace("samples = 8", "samples = 4");
+    let plan = Plan::new(parse(&text).unwrap());
+    let f = family_index(&plan, "open_talks");
+    assert_eq!(plan.design().len(), 12, "4 base rows of A, B and one A_B");
+    let talks = |s: u32| plan.policy_at(s, f).get(Lever::Talks);
+    for s in 0..12 {
+        assert_eq!(talks(s), talks(s / 3 * 3), "scenario {s} shares its base row's setting");
+    }
+    let bases: std::collections::BTreeSet<u64> = (0..4).map(|b| talks(b * 3).to_bits()).collect();
+    assert_eq!(bases.len(), 4);
+}
