@@ -385,7 +385,10 @@ fn a_familys_runs_record_their_levers_replay_exactly_and_ignore_other_policies()
     // (but the run index).
     d.write(
         "more.toml",
-        &FAMILY.replace("[\"containment_transparency\", \"open_talks\"]", "[\"maximum_pressure\", \"containment_transparency\", \"open_talks\"]"),
+        &FAMILY.replace(
+            "[\"containment_transparency\", \"open_talks\"]",
+            "[\"maximum_pressure\", \"containment_transparency\", \"open_talks\"]",
+        ),
     );
     let (h2, more) = runs_of(&d, "more.toml");
     assert_ne!(h, h2);

@@ -212,7 +212,10 @@ fn replay(store: &Store, prefix: &str, a: &RunArgs) -> Res {
     let family = &plan.exp.policies[policy as usize];
     if family.is_family() {
         let setting = plan.policy_at(scenario, policy);
-        head.push_str(&format!("\npolicy family, levers drawn for scenario {scenario}: {}", drawn_levers(family, &setting)));
+        head.push_str(&format!(
+            "\npolicy family, levers drawn for scenario {scenario}: {}",
+            drawn_levers(family, &setting)
+        ));
     }
     match plan.posterior_row(scenario) {
         Some(row) => head.push_str(&format!("\ndrawn from posterior.csv row {row}: {}", drawn.join(", "))),

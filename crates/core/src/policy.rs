@@ -193,12 +193,8 @@ impl Policy {
     /// The concrete setting of a family: each uncertain lever at `low + u (high - low)`, where
     /// `u` in [0, 1) is `draw(lever)`; the other levers as they are. The name and summary stay.
     pub fn instance(&self, mut draw: impl FnMut(Lever) -> f64) -> Policy {
-        let mut p = Policy {
-            name: self.name.clone(),
-            summary: self.summary.clone(),
-            levers: self.levers,
-            ranges: Vec::new(),
-        };
+        let mut p =
+            Policy { name: self.name.clone(), summary: self.summary.clone(), levers: self.levers, ranges: Vec::new() };
         for (l, low, high) in &self.ranges {
             let u = draw(*l);
             p.levers[*l as usize] = (low + u * (high - low)).clamp(*low, *high);

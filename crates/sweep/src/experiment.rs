@@ -1081,7 +1081,11 @@ impl<'a> Checker<'a> {
                 continue;
             }
             if !matches!(x.get_ref(), DeValue::Integer(_) | DeValue::Float(_)) {
-                self.wrong_type(x, &f, "a number in [0, 1], or a range { low = <number>, high = <number> } within [0, 1]");
+                self.wrong_type(
+                    x,
+                    &f,
+                    "a number in [0, 1], or a range { low = <number>, high = <number> } within [0, 1]",
+                );
                 continue;
             }
             if let Some(v) = self.number_in(x, &f, Some((0.0, 1.0))) {

@@ -270,7 +270,8 @@ fn adding_or_removing_a_policy_leaves_a_familys_draws_and_runs_as_they_were() {
     // Two families with the same range on one lever draw differently (keyed by name).
     let (a, b) = (&plans[1], family_index(&plans[1], "open_talks"));
     let o = family_index(a, "other_family");
-    assert!((0..5).all(|s| a.policy_at(s, b).get(brink_core::Lever::Talks) != a.policy_at(s, o).get(brink_core::Lever::Talks)));
+    assert!((0..5)
+        .all(|s| a.policy_at(s, b).get(brink_core::Lever::Talks) != a.policy_at(s, o).get(brink_core::Lever::Talks)));
 }
 
 fn family_index(plan: &Plan, name: &str) -> u16 {

@@ -42,7 +42,12 @@ fn a_family_parses_and_its_ranges_enter_the_hash_but_not_the_scenario_set() {
     assert_eq!(other.scenario_key(), e.scenario_key());
     // A family with a zero-width range is still a family, and still a different experiment
     // from its base; fixing the lever with a number makes the experiment hash as before.
-    let plain = parse(&FAMILY.replace("talks = { low = 0.0, high = 1.0 }\nrelief_via_unsc = { low = 0.2, high = 0.8 }\n", "talks = 0.5\n")).unwrap();
+    let plain =
+        parse(&FAMILY.replace(
+            "talks = { low = 0.0, high = 1.0 }\nrelief_via_unsc = { low = 0.2, high = 0.8 }\n",
+            "talks = 0.5\n",
+        ))
+        .unwrap();
     assert!(!plain.policies[1].is_family() && !plain.canonical().contains("talks = { low"));
     assert_eq!(plain.scenario_key(), e.scenario_key());
     // A built-in policy becomes a family under a name of its own, from a policy file too.
@@ -78,18 +83,39 @@ fn bad_ranges_are_located_and_explained() {
     }
     // A built-in policy is not made a family under its own name.
     let msg = parse("[policies.containment_transparency]\ntalks = { low = 0.2, high = 0.8 }\n").unwrap_err();
-    assert!(msg.contains("talks 0.2..0.8 (built in: 0.5)") && msg.contains("[policies.my_containment_transparency]"), "{msg}");
+    assert!(
+        msg.contains("talks 0.2..0.8 (built in: 0.5)") && msg.contains("[policies.my_containment_transparency]"),
+        "{msg}"
+    );
     // An election switches to one setting.
-    let msg = parse(&format!("{FAMILY}[election]\nswitch_to = \"open_talks\"\n[model]\nelection_switch = 0.5\n")).unwrap_err();
-    assert!(msg.contains("election.switch_to: \"open_talks\" is a policy family (levers given as ranges: talks, relief_via_unsc)"), "{msg}");
+    let msg = parse(&format!("{FAMILY}[election]\nswitch_to = \"open_talks\"\n[model]\nelection_switch = 0.5\n"))
+        .unwrap_err();
+    assert!(
+        msg.contains(
+            "election.switch_to: \"open_talks\" is a policy family (levers given as ranges: talks, relief_via_unsc)"
+        ),
+        "{msg}"
+    );
     // A fixed design has one scenario, so a family would be run at one setting.
-    let msg = parse(&format!("{}\n", FAMILY.replace("latin_hypercube", "fixed").replace("cvid_resistance = { low = 0.5, high = 3.0 }\n", "").replace("[uncertain]\n", ""))).unwrap_err();
-    assert!(msg.contains("design.method: policy family \"open_talks\" varies levers from scenario to scenario"), "{msg}");
+    let msg = parse(&format!(
+        "{}\n",
+        FAMILY
+            .replace("latin_hypercube", "fixed")
+            .replace("cvid_resistance = { low = 0.5, high = 3.0 }\n", "")
+            .replace("[uncertain]\n", "")
+    ))
+    .unwrap_err();
+    assert!(
+        msg.contains("design.method: policy family \"open_talks\" varies levers from scenario to scenario"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn a_lever_named_as_a_model_parameter_is_pointed_to_a_family() {
-    let msg = parse("[uncertain]\nrelief_via_unsc = { low = 0, high = 1 }\ncvid_resistance = { low = 0.5, high = 3.0 }\n").unwrap_err();
+    let msg =
+        parse("[uncertain]\nrelief_via_unsc = { low = 0, high = 1 }\ncvid_resistance = { low = 0.5, high = 3.0 }\n")
+            .unwrap_err();
     for needle in [
         "fam.toml:2:1: uncertain.relief_via_unsc: `relief_via_unsc` is a policy lever, not a model parameter",
         "[policies.my_family] base = \"containment_transparency\" and relief_via_unsc = { low = 0.0, high = 1.0 }",
@@ -99,7 +125,10 @@ fn a_lever_named_as_a_model_parameter_is_pointed_to_a_family() {
     }
     assert!(!msg.contains("unknown parameter"), "{msg}");
     let msg = parse("[model]\ntalks = 0.3\n").unwrap_err();
-    assert!(msg.contains("model.talks: `talks` is a policy lever, not a model parameter") && msg.contains("talks = 0.5"), "{msg}");
+    assert!(
+        msg.contains("model.talks: `talks` is a policy lever, not a model parameter") && msg.contains("talks = 0.5"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -162,7 +191,8 @@ fn a_family_runs_at_its_drawn_levers_on_the_seeds_of_every_other_policy() {
     };
     let differ = (0..8).filter(|s| risk(0, *s) != risk(f, *s)).count();
     assert!(differ >= 2, "the family's risk differs from its base's in {differ} of 8 scenarios");
-    let outcomes_differ = all.chunks(2).filter(|p| format!("{:?}", p[0].outcome) != format!("{:?}", p[1].outcome)).count();
+    let outcomes_differ =
+        all.chunks(2).filter(|p| format!("{:?}", p[0].outcome) != format!("{:?}", p[1].outcome)).count();
     assert!(outcomes_differ > all.len() / 8, "{outcomes_differ} of {} pairs differ", all.len() / 2);
     // Each run is the run of its drawn setting: the replay, and a plain run of that setting.
     for r in all.iter().filter(|r| r.policy == f).step_by(7) {
