@@ -766,6 +766,26 @@ mod tests {
     }
 
     #[test]
+    fn an_era_runs_one_setting_so_a_policy_family_is_refused() {
+        let eras = |t: String| t.replace(",strategic_patience,", ",patience.toml,");
+        let read = |body: &'static str| {
+            move |name: &str| -> Result<String, String> {
+                match name {
+                    "patience.toml" => Ok(body.to_string()),
+                    "policy_eras.csv" => Ok(eras(embedded(name))),
+                    _ => Ok(embedded(name)),
+                }
+            }
+        };
+        let plain = "[policies.patience]\nbase = \"strategic_patience\"\nforce = 0.3\n";
+        assert!(Record::parse(&read(plain)).is_ok());
+        let family = "[policies.patience]\nbase = \"strategic_patience\"\nforce = { low = 0.1, high = 0.3 }\n";
+        let e = Record::parse(&read(family)).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("policy_eras.csv", 5));
+        assert!(e.message.contains("policy patience.toml: gives levers as ranges (force)"), "{e}");
+    }
+
+    #[test]
     fn bad_rows_name_file_and_line() {
         let e = Record::parse(&with("nuclear_tests.csv", |t| t.replace("2009-05-25", "2009-13-25"))).unwrap_err();
         assert_eq!((e.file.as_str(), e.line), ("nuclear_tests.csv", 3));
