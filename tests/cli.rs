@@ -139,6 +139,30 @@ fn policies_and_params_list_what_exists() {
     assert!(r.stdout.contains("containment_transparency"));
     let r = d.run(&["policies", "--levers"]).ok();
     assert!(r.stdout.contains("relief_via_unsc"));
+    assert!(
+        r.stdout.contains("    relief_via_unsc  [0, 1]  share of relief that needs a UNSC resolution\n"),
+        "each lever with its range and meaning:\n{}",
+        r.stdout
+    );
+    // An experiment's policies, built in and its own, with each lever's value or range.
+    d.write(
+        "fam.toml",
+        "[experiment]\npolicies = [\"maximum_pressure\", \"fam\"]\nreference_policy = \"fam\"\n[policies.fam]\nbase = \"containment_transparency\"\nsummary = \"the op-ed, talks open\"\ntalks = { low = 0.2, high = 0.8 }\nforce = 0.125\n",
+    );
+    let r = d.run(&["policies", "--config", "fam.toml"]).ok();
+    for want in [
+        "maximum_pressure          (built in)  2017-early 2018",
+        "fam                       (user, family)  the op-ed, talks open",
+        "    talks            0.20..0.80 (uncertain)\n",
+        "    force            0.125\n",
+        "    safety           1.00\n",
+    ] {
+        assert!(r.stdout.contains(want), "{want:?} in:\n{}", r.stdout);
+    }
+    assert!(!r.stdout.contains("six_party_talks"), "only the experiment's policies:\n{}", r.stdout);
+    d.write("bad.toml", "[policies.fam]\nbase = \"containment_transparency\"\ntalks = { low = 0.8, high = 0.2 }\n");
+    let r = d.run(&["policies", "--config", "bad.toml"]).code(2);
+    assert!(r.stderr.contains("bad.toml:3:9: policies.fam.talks: low (0.8) is above high (0.2)"), "{}", r.stderr);
     let r = d.run(&["params"]).ok();
     assert!(r.stdout.contains("deterrence_scale") && r.stdout.contains("SIPRI"));
     // JSON: every field, whether the default sweep varies it, whether calibration fits it.

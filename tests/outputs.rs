@@ -214,8 +214,9 @@ fn a_result_opens_in_pandas_polars_and_duckdb_as_results_readme_documents() {
         "sobol.toml",
         "[experiment]\nreplications = 2\nhorizon_months = 12\npolicies = [\"containment_transparency\", \"maximum_pressure\"]\n[design]\nmethod = \"sobol\"\nsamples = 8\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\nincident_rate = { low = 0.001, high = 0.03 }\n",
     );
+    d.write("family.toml", FAMILY);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/read_results.py");
-    for file in ["two.toml", "sobol.toml"] {
+    for file in ["two.toml", "sobol.toml", "family.toml"] {
         let h = d.run(&["sweep", file]).ok().hash();
         let out = std::process::Command::new(&py).arg(script).arg(d.results().join(&h)).output().expect("run python");
         let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
@@ -393,4 +394,77 @@ fn scenario_rows_agree_with_the_runs_and_the_report_opens_with_the_answer() {
     for chart in ["robustness.png", "rank_stability.png"] {
         assert!(dir.join("charts").join(chart).is_file(), "{chart}");
     }
+
+/// The op-ed's policy and a family of it with talks and the UNSC share of relief left open.
+const FAMILY: &str = "[experiment]\nname = \"family\"\nreplications = 5\nhorizon_months = 36\npolicies = [\"containment_transparency\", \"open_talks\"]\nreference_policy = \"containment_transparency\"\n[design]\nsamples = 6\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\n[policies.open_talks]\nbase = \"containment_transparency\"\ntalks = { low = 0.0, high = 1.0 }\nrelief_via_unsc = { low = 0.2, high = 0.8 }\n";
+
+fn runs_of(d: &Dir, file: &str) -> (String, DataFrame) {
+    let h = d.run(&["sweep", file, "--quiet"]).ok().stdout.split_whitespace().next().unwrap().to_string();
+    let f = std::fs::File::open(d.results().join(&h).join("runs.parquet")).unwrap();
+    (h, ParquetReader::new(f).finish().unwrap())
+}
+
+fn f64s(df: &DataFrame, col: &str) -> Vec<f64> {
+    df.column(col).unwrap().f64().unwrap().iter().map(|x| x.unwrap()).collect()
+}
+
+#[test]
+fn a_familys_runs_record_their_levers_replay_exactly_and_ignore_other_policies() {
+    let d = Dir::new();
+    d.write("family.toml", FAMILY);
+    let (h, runs) = runs_of(&d, "family.toml");
+    let names: Vec<&str> = runs.get_column_names().iter().map(|c| c.as_str()).collect();
+    let at = names.iter().position(|n| *n == "lever_talks").expect("a lever_talks column");
+    assert_eq!(&names[at..at + 3], &["lever_talks", "lever_relief_via_unsc", "months"]);
+    let (talks, unsc) = (f64s(&runs, "lever_talks"), f64s(&runs, "lever_relief_via_unsc"));
+    let policy: Vec<&str> = runs.column("policy").unwrap().str().unwrap().iter().map(|x| x.unwrap()).collect();
+    let scen: Vec<u32> = runs.column("scenario").unwrap().u32().unwrap().iter().map(|x| x.unwrap()).collect();
+    let mut drawn = std::collections::BTreeMap::new();
+    for i in 0..runs.height() {
+        if policy[i] == "containment_transparency" {
+            assert_eq!((talks[i], unsc[i]), (0.5, 1.0), "row {i}: the base's fixed values");
+        } else {
+            assert!((0.0..=1.0).contains(&talks[i]) && (0.2..=0.8).contains(&unsc[i]), "row {i}");
+            // One setting per scenario, the same in each of its replications.
+            assert_eq!(*drawn.entry(scen[i]).or_insert((talks[i], unsc[i])), (talks[i], unsc[i]), "row {i}");
+        }
+    }
+    let distinct: std::collections::BTreeSet<u64> = drawn.values().map(|v| v.0.to_bits()).collect();
+    assert_eq!(distinct.len(), 6, "{drawn:?}");
+    // Three of the family's runs, in three scenarios, replay to their rows.
+    for i in [1usize, 13, 29] {
+        assert_eq!(policy[i], "open_talks");
+        let o = replayed_outcome(&d, &["run", "--result", &h, "--run", &i.to_string(), "--json"]);
+        assert_eq!(o["escalation_score"].as_i64(), runs.column("escalation_score").unwrap().i64().unwrap().get(i));
+        assert_eq!(o["talks"].as_u64().map(|x| x as u32), u32_at(&runs, "talks", i), "run {i}");
+        assert_eq!(o["deals"].as_u64().map(|x| x as u32), u32_at(&runs, "deals", i), "run {i}");
+        let text = d.run(&["run", "--result", &h, "--run", &i.to_string()]).ok().stdout;
+        assert!(text.contains(&format!("(the same outcome as row {i} of runs.parquet)")), "{text}");
+        let want = format!("policy family, levers drawn for scenario {}: talks = {} (in [0, 1])", scen[i], talks[i]);
+        assert!(text.contains(&want), "{want:?} in {text}");
+    }
+    // Another policy added before the family: the family's rows are the same, column by column
+    // (but the run index).
+    d.write(
+        "more.toml",
+        &FAMILY.replace(
+            "[\"containment_transparency\", \"open_talks\"]",
+            "[\"maximum_pressure\", \"containment_transparency\", \"open_talks\"]",
+        ),
+    );
+    let (h2, more) = runs_of(&d, "more.toml");
+    assert_ne!(h, h2);
+    let family_rows = |df: &DataFrame| -> DataFrame {
+        let mask = df.column("policy").unwrap().str().unwrap().equal("open_talks");
+        df.filter(&mask).unwrap().drop("run").unwrap()
+    };
+    let (a, b) = (family_rows(&runs), family_rows(&more));
+    assert_eq!(a.height(), 30);
+    assert!(a.equals_missing(&b), "{a}\n{b}");
+    // The pipeline check: removing the family changes nothing for the base policy either.
+    let base_rows = |df: &DataFrame| -> DataFrame {
+        let mask = df.column("policy").unwrap().str().unwrap().equal("containment_transparency");
+        df.filter(&mask).unwrap().select(["scenario", "replication", "seed", "escalation_score", "harm"]).unwrap()
+    };
+    assert!(base_rows(&runs).equals_missing(&base_rows(&more)));
 }

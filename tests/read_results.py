@@ -6,7 +6,8 @@
 Reads every Parquet file of the result with pandas (pyarrow), polars and DuckDB, and the header
 of every CSV table; checks that each reader sees the same rows and the columns results/README.md
 documents (Parquet files: in its order, `<parameter>` standing for the swept parameters, then
-those drawn from the posterior, as config.toml lists them); that strings are not Arrow
+those drawn from the posterior, as config.toml lists them, and `lever_<lever>` for the levers
+that a policy family gives as a range); that strings are not Arrow
 string_view (which pyarrow before 15 cannot read); and that the Parquet metadata describes every
 column. Exits 1 naming what differs. Needs pandas, pyarrow, polars and duckdb.
 """
@@ -56,12 +57,23 @@ risks = [
     "nuclear_accident",
     "onward_transfer",
 ]
-expand = {"<parameter>": swept + drawn, "<risk>": risks, "<reference>": [manifest["reference_policy"]]}
+# Levers given as a range ({ low, high }) in some policy (a family): one `lever_<lever>` column
+# each, in lever order (the order of the keys of every [policies.NAME] table).
+tables = list(config.get("policies", {}).values())
+order = [k for k in (tables[0] if tables else {}) if k != "summary"]
+levers = [k for k in order if any(isinstance(t.get(k), dict) for t in tables)]
+expand = {
+    "<parameter>": swept + drawn,
+    "<lever>": levers,
+    "<risk>": risks,
+    "<reference>": [manifest["reference_policy"]],
+}
 
 
 def documented(rows, file):
     """The documented names, placeholders expanded, in order; a row naming several columns
-    with a placeholder gives them value by value (`a_low`, `a_high`, `b_low`, ...)."""
+    with a placeholder gives them value by value (`a_low`, `a_high`, `b_low`, ...); a placeholder
+    without values (no family, so no `lever_<lever>`) gives no column."""
     out = []
     for names in rows:
         for key in [k for k in expand if any(k in n for n in names)]:

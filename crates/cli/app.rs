@@ -66,10 +66,7 @@ fn dispatch(cli: Cli) -> Res {
         Command::List => cmd::list::list(&store),
         Command::Show { hash } => cmd::show::show(&store, &hash),
         Command::Validate { config } => cmd::validate::validate(&config),
-        Command::Policies { levers } => {
-            cmd::policies::policies(levers);
-            Ok(())
-        }
+        Command::Policies { levers, config } => cmd::policies::policies(levers, config.as_deref()),
         Command::Calibrate { particles, initial, generations, max_steps, replays: r, out, coverage } => {
             let spec =
                 brink_sweep::SmcSpec { particles, initial, generations, max_steps, seed: r.seed, ..Default::default() };

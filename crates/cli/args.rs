@@ -114,12 +114,17 @@ pub enum Command {
         /// Experiment file.
         config: PathBuf,
     },
-    /// List the built-in policies, one line each (--levers for their values).
-    #[command(after_help = "Example:\n  brink policies --levers")]
+    /// List the built-in policies, one line each (--levers for the levers, their valid range
+    /// and meaning, and each policy's values); with --config, an experiment's policies (built in
+    /// and its own) with each lever's value, or its range for a policy family.
+    #[command(after_help = "Examples:\n  brink policies --levers\n  brink policies --config configs/my_policy.toml")]
     Policies {
-        /// Show every lever's value.
+        /// Show the levers (valid range and meaning) and every policy's values.
         #[arg(long)]
         levers: bool,
+        /// Experiment file whose policies to list, with their levers.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Calibrate the model to the historical record by ABC-SMC on historical replays: behaviour
     /// parameters, the rival mechanisms' weights and the op-ed's hypotheses are drawn from their

@@ -69,6 +69,9 @@ impl Builder {
 
 const MONTH: &str = "month (0-based: 0 is the first month of the run)";
 
+/// Unit of a policy lever's column.
+const LEVER_UNIT: &str = "lever value (0 to 1)";
+
 /// The values of scenario `s` used by its runs: the posterior row and every parameter.
 struct ScenarioCache {
     scenario: Option<u32>,
@@ -159,6 +162,45 @@ fn build_runs(plan: &Plan, rows: &[RunRow]) -> Builder {
             format!("parameter drawn from the posterior ({}): the value of the scenario's posterior row", spec.doc),
             spec.unit,
         );
+    }
+    // Levers given as a range in some policy (families): the value each run used.
+    let levers = plan.exp.varied_levers();
+    if !levers.is_empty() {
+        let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(rows.len()); levers.len()];
+        let mut at: Option<(u32, Vec<Vec<f64>>)> = None;
+        for r in rows {
+            if at.as_ref().map(|a| a.0) != Some(r.scenario) {
+                let settings = (0..plan.exp.policies.len())
+                    .map(|p| {
+                        let pol = plan.policy_at(r.scenario, p as u16);
+                        levers.iter().map(|l| pol.get(*l)).collect()
+                    })
+                    .collect();
+                at = Some((r.scenario, settings));
+            }
+            let settings = &at.as_ref().expect("set above").1[r.policy as usize];
+            for (v, x) in values.iter_mut().zip(settings) {
+                v.push(*x);
+            }
+        }
+        for (l, v) in levers.iter().zip(values) {
+            let ranges: Vec<String> = plan
+                .exp
+                .policies
+                .iter()
+                .filter_map(|p| p.range(*l).map(|(lo, hi)| format!("{} in [{lo}, {hi}]", p.name())))
+                .collect();
+            b.push(
+                Column::new(format!("lever_{}", l.name()).into(), v),
+                format!(
+                    "policy lever {} ({}): the value the run used; drawn for each scenario under a policy family that gives it a range ({}), the policy's fixed value otherwise",
+                    l.name(),
+                    l.doc(),
+                    ranges.join(", ")
+                ),
+                LEVER_UNIT,
+            );
+        }
     }
     macro_rules! col_u32 {
         ($name:expr, $f:expr, $doc:expr, $unit:expr) => {
@@ -499,7 +541,8 @@ mod tests {
         for (file, docs) in [("runs.parquet", runs_columns(&plan)), ("monthly.parquet", monthly_columns(&plan))] {
             let rows = readme_rows(file);
             let fixed: Vec<&ColumnDoc> = docs.iter().filter(|d| !varying.contains(&d.name)).collect();
-            let documented: Vec<&str> = rows.iter().map(|r| r.0.as_str()).filter(|n| *n != "<parameter>").collect();
+            let documented: Vec<&str> =
+                rows.iter().map(|r| r.0.as_str()).filter(|n| *n != "<parameter>" && *n != "lever_<lever>").collect();
             let names: Vec<&str> = fixed.iter().map(|d| d.name.as_str()).collect();
             assert_eq!(documented, names, "{file}: results/README.md against the columns written");
             for d in fixed {
@@ -508,5 +551,36 @@ mod tests {
             }
             assert!(docs.iter().all(|d| !d.description.is_empty()));
         }
+    }
+
+    #[test]
+    fn a_familys_levers_are_columns_in_place_with_the_values_each_run_used() {
+        let text = "[experiment]\nreplications = 3\nhorizon_months = 12\npolicies = [\"maximum_pressure\", \"fam\"]\nreference_policy = \"fam\"\n[design]\nsamples = 4\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\n[policies.fam]\nbase = \"containment_transparency\"\nrelief_via_unsc = { low = 0.2, high = 0.8 }\ntalks = { low = 0.0, high = 1.0 }\n";
+        let plan = Plan::new(brink_sweep::Experiment::parse(text, "fam.toml").unwrap());
+        let docs = runs_columns(&plan);
+        let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
+        // After the swept and drawn parameters, before the outcomes, in lever order.
+        let at = names.iter().position(|n| *n == "lever_talks").unwrap();
+        assert_eq!(&names[at..at + 3], &["lever_talks", "lever_relief_via_unsc", "months"]);
+        let row = readme_rows("runs.parquet").into_iter().find(|r| r.0 == "lever_<lever>").expect("documented");
+        assert_eq!(docs[at].unit, row.1);
+        assert!(docs[at].description.contains("fam in [0, 1]"), "{}", docs[at].description);
+        let part = plan.run_part(0);
+        let df = runs_frame(&plan, &part.rows).unwrap();
+        let talks = df.column("lever_talks").unwrap().f64().unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, r) in part.rows.iter().enumerate() {
+            let want = plan.policy_at(r.scenario, r.policy).get(brink_core::Lever::Talks);
+            assert_eq!(talks.get(i), Some(want));
+            if r.policy == 0 {
+                assert_eq!(want, 0.05, "maximum_pressure's fixed value");
+            } else {
+                seen.insert(want.to_bits());
+            }
+        }
+        assert_eq!(seen.len(), 4, "one draw per scenario");
+        // Without a family, no lever column.
+        let plain = Plan::new(brink_sweep::Experiment::default_experiment());
+        assert!(runs_columns(&plain).iter().all(|d| !d.name.starts_with("lever_")));
     }
 }

@@ -67,6 +67,27 @@ fn build(plan: &Plan, d: Option<&Detail>) -> Cols {
             );
         }
     }
+    let levers = plan.exp.varied_levers();
+    if !levers.is_empty() {
+        let settings: Vec<Vec<f64>> = rows
+            .iter()
+            .map(|(s, p)| {
+                let pol = plan.policy_at(*s as u32, *p as u16);
+                levers.iter().map(|l| pol.get(*l)).collect()
+            })
+            .collect();
+        for (k, l) in levers.iter().enumerate() {
+            b.push(
+                Column::new(format!("lever_{}", l.name()).into(), settings.iter().map(|v| v[k]).collect::<Vec<f64>>()),
+                format!(
+                    "policy lever {} ({}): the value the policy used in the scenario; drawn under a policy family that gives it a range, the policy's fixed value otherwise",
+                    l.name(),
+                    l.doc()
+                ),
+                "lever value (0 to 1)",
+            );
+        }
+    }
     let cell = |s: usize, p: usize| d.expect("rows only with detail").cell(s, p);
     b.push(
         Column::new("runs".into(), rows.iter().map(|(s, p)| cell(*s, *p).runs).collect::<Vec<u32>>()),

@@ -72,12 +72,36 @@ fn run_one(a: &RunArgs, policy: &str) -> Res {
     if horizon == 0 || horizon > 1200 {
         return Err(usage(format!("--months {horizon}: expected 1 to 1200")));
     }
-    let spec =
-        RunSpec { policy: &pol, election_target: exp.election_target.as_ref(), params: &params, horizon, events: &[] };
+    // A family runs at the setting its experiment draws for scenario 0.
+    let setting = brink_sweep::policy_instance(exp.scenario_key(), &pol, 0);
+    let spec = RunSpec {
+        policy: &setting,
+        election_target: exp.election_target.as_ref(),
+        params: &params,
+        horizon,
+        events: &[],
+    };
     let mut trace = Trace::default();
     let o = run_observed(&spec, a.seed, &mut trace);
-    let head = format!("policy {} · seed {} · {horizon} months · parameters: {which}", pol.name(), a.seed);
+    let mut head = format!("policy {} · seed {} · {horizon} months · parameters: {which}", pol.name(), a.seed);
+    if pol.is_family() {
+        head.push_str(&format!(
+            "
+policy family: levers drawn as for the experiment's scenario 0: {}",
+            drawn_levers(&pol, &setting)
+        ));
+    }
     print_run(&head, &trace, &o, a.json)
+}
+
+/// "talks = 0.37 (in [0, 1]), ...": the levers of a family and the values of its setting.
+fn drawn_levers(family: &Policy, setting: &Policy) -> String {
+    family
+        .uncertain()
+        .iter()
+        .map(|(l, lo, hi)| format!("{} = {} (in [{lo}, {hi}])", l.name(), setting.get(*l)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn unknown_policy(policy: &str, names: &[String]) -> crate::common::Fail {
@@ -184,6 +208,14 @@ fn replay(store: &Store, prefix: &str, a: &RunArgs) -> Res {
     );
     if !swept.is_empty() {
         head.push_str(&format!("\nswept: {}", swept.join(", ")));
+    }
+    let family = &plan.exp.policies[policy as usize];
+    if family.is_family() {
+        let setting = plan.policy_at(scenario, policy);
+        head.push_str(&format!(
+            "\npolicy family, levers drawn for scenario {scenario}: {}",
+            drawn_levers(family, &setting)
+        ));
     }
     match plan.posterior_row(scenario) {
         Some(row) => head.push_str(&format!("\ndrawn from posterior.csv row {row}: {}", drawn.join(", "))),

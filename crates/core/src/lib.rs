@@ -34,7 +34,7 @@ pub mod world;
 pub use ladder::{Category, Rung, KEY_RUNGS};
 pub use message::{ActorId, Envelope, Msg, Terms, To};
 pub use params::{Param, ParamSpec, Params};
-pub use policy::{Lever, Policy, OPED_POLICY};
+pub use policy::{BadRange, Lever, Policy, OPED_POLICY};
 pub use sim::{run, run_observed, Event, EventKind, MonthLog, Observer, RunOutcome, RunSpec, Status};
 pub use world::World;
 

@@ -3,6 +3,11 @@
 //! Each lever is a number in [0, 1]. The six built-in policies encode the brief's table
 //! (`shared/domain/BRIEF.md` §3) by judgment; users define new ones in TOML from a base policy
 //! and a few overrides, without touching code.
+//!
+//! A policy may also be a *family*: some of its levers are given as a range instead of a
+//! value ([`Policy::set_range`]), a region of lever space rather than one point. The core runs
+//! only concrete settings: [`Policy::instance`] turns a family into one, from draws the caller
+//! supplies (the sweep crate draws them per scenario; the core holds no randomness of its own).
 
 use serde::Serialize;
 
@@ -21,6 +26,10 @@ macro_rules! levers {
             /// Name used in files.
             pub fn name(self) -> &'static str {
                 [$($name),*][self as usize]
+            }
+            /// The lever of a name used in files.
+            pub fn from_name(name: &str) -> Option<Lever> {
+                Self::ALL.iter().copied().find(|l| l.name() == name)
             }
             /// What the lever means.
             pub fn doc(self) -> &'static str {
@@ -46,12 +55,17 @@ levers! {
     Force = "force", "willingness to use force in a crisis";
 }
 
-/// A US strategy: a name and one value per [`Lever`].
+/// A US strategy: a name and one value per [`Lever`], and for a family the levers that vary
+/// with their ranges.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Policy {
     name: String,
     summary: String,
     levers: [f64; Lever::COUNT],
+    /// Levers given as a range (a family), in lever order; empty for a concrete setting. The
+    /// value in `levers` of such a lever is the middle of its range.
+    #[serde(skip)]
+    ranges: Vec<(Lever, f64, f64)>,
 }
 
 /// A lever value outside [0, 1] or not a number.
@@ -69,10 +83,39 @@ impl std::fmt::Display for BadLever {
     }
 }
 
+/// A lever range that is not a sub-interval of [0, 1].
+#[derive(Clone, Debug, PartialEq)]
+pub struct BadRange {
+    /// The lever.
+    pub lever: Lever,
+    /// Lowest value given.
+    pub low: f64,
+    /// Highest value given.
+    pub high: f64,
+}
+
+impl std::fmt::Display for BadRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (l, h) = (self.low, self.high);
+        if !(0.0..=1.0).contains(&l) {
+            write!(f, "{}: low = {l} is outside [0, 1]", self.lever.name())
+        } else if !(0.0..=1.0).contains(&h) {
+            write!(f, "{}: high = {h} is outside [0, 1]", self.lever.name())
+        } else {
+            write!(f, "{}: low ({l}) is above high ({h})", self.lever.name())
+        }
+    }
+}
+
 impl Policy {
     /// A policy from a name, a one-line summary and its lever values.
     pub fn new(name: &str, summary: &str, levers: [f64; Lever::COUNT]) -> Result<Policy, BadLever> {
-        let mut p = Policy { name: name.to_string(), summary: summary.to_string(), levers: [0.0; Lever::COUNT] };
+        let mut p = Policy {
+            name: name.to_string(),
+            summary: summary.to_string(),
+            levers: [0.0; Lever::COUNT],
+            ranges: Vec::new(),
+        };
         for l in Lever::ALL {
             p.set(*l, levers[*l as usize])?;
         }
@@ -89,24 +132,74 @@ impl Policy {
         &self.summary
     }
 
-    /// A copy under another name, for user policies built on a base.
+    /// A copy under another name, for user policies built on a base (a family's ranges
+    /// included).
     pub fn derived(&self, name: &str, summary: &str) -> Policy {
-        Policy { name: name.to_string(), summary: summary.to_string(), levers: self.levers }
+        Policy {
+            name: name.to_string(),
+            summary: summary.to_string(),
+            levers: self.levers,
+            ranges: self.ranges.clone(),
+        }
     }
 
-    /// Reads one lever.
+    /// Reads one lever: for a lever of a family given as a range, the middle of the range
+    /// (runs use [`Policy::instance`]).
     #[inline]
     pub fn get(&self, l: Lever) -> f64 {
         self.levers[l as usize]
     }
 
-    /// Sets one lever, refusing values outside [0, 1].
+    /// Sets one lever, refusing values outside [0, 1]; a lever given as a range becomes fixed.
     pub fn set(&mut self, l: Lever, value: f64) -> Result<(), BadLever> {
         if !(0.0..=1.0).contains(&value) {
             return Err(BadLever { lever: l, value });
         }
         self.levers[l as usize] = value;
+        self.ranges.retain(|r| r.0 != l);
         Ok(())
+    }
+
+    /// Makes one lever uncertain: each run of the family takes a value in [`low`, `high`],
+    /// which must lie within [0, 1] with `low` <= `high`.
+    pub fn set_range(&mut self, l: Lever, low: f64, high: f64) -> Result<(), BadRange> {
+        let unit = 0.0..=1.0;
+        if !(unit.contains(&low) && unit.contains(&high) && low <= high) {
+            return Err(BadRange { lever: l, low, high });
+        }
+        self.levers[l as usize] = low + (high - low) / 2.0;
+        self.ranges.retain(|r| r.0 != l);
+        self.ranges.push((l, low, high));
+        self.ranges.sort_by_key(|r| r.0);
+        Ok(())
+    }
+
+    /// The levers given as a range, with their lowest and highest values, in lever order;
+    /// empty for a concrete setting.
+    pub fn uncertain(&self) -> &[(Lever, f64, f64)] {
+        &self.ranges
+    }
+
+    /// The range of one lever, if it is uncertain.
+    pub fn range(&self, l: Lever) -> Option<(f64, f64)> {
+        self.ranges.iter().find(|r| r.0 == l).map(|r| (r.1, r.2))
+    }
+
+    /// Whether some lever is given as a range.
+    pub fn is_family(&self) -> bool {
+        !self.ranges.is_empty()
+    }
+
+    /// The concrete setting of a family: each uncertain lever at `low + u (high - low)`, where
+    /// `u` in [0, 1) is `draw(lever)`; the other levers as they are. The name and summary stay.
+    pub fn instance(&self, mut draw: impl FnMut(Lever) -> f64) -> Policy {
+        let mut p =
+            Policy { name: self.name.clone(), summary: self.summary.clone(), levers: self.levers, ranges: Vec::new() };
+        for (l, low, high) in &self.ranges {
+            let u = draw(*l);
+            p.levers[*l as usize] = (low + u * (high - low)).clamp(*low, *high);
+        }
+        p
     }
 
     /// How hard-line the policy is, 0..1: the mean of the coercive levers and the demand.
@@ -176,6 +269,34 @@ mod tests {
         let names: std::collections::BTreeSet<_> = b.iter().map(|p| p.name().to_string()).collect();
         assert_eq!(names.len(), 6);
         assert!(Policy::builtin_named(OPED_POLICY).is_some());
+    }
+
+    #[test]
+    fn a_family_is_instantiated_within_its_ranges() {
+        let mut p = Policy::builtin_named(OPED_POLICY).unwrap().derived("fam", "a family");
+        assert!(!p.is_family());
+        p.set_range(Lever::Talks, 0.2, 0.8).unwrap();
+        p.set_range(Lever::Relief, 0.5, 0.5).unwrap();
+        assert!(p.is_family());
+        assert_eq!(p.uncertain(), &[(Lever::Talks, 0.2, 0.8), (Lever::Relief, 0.5, 0.5)]);
+        assert_eq!(p.get(Lever::Talks), 0.5);
+        for u in [0.0, 0.25, 0.999_999_999_999] {
+            let q = p.instance(|_| u);
+            assert!(!q.is_family());
+            assert!((0.2..=0.8).contains(&q.get(Lever::Talks)));
+            assert_eq!(q.get(Lever::Relief), 0.5);
+            assert_eq!(q.get(Lever::Force), p.get(Lever::Force));
+        }
+        assert_eq!(p.instance(|_| 0.5).get(Lever::Talks), 0.5);
+        // A value overrides a range; derived policies keep the ranges.
+        let d = p.derived("fam2", "");
+        assert_eq!(d.uncertain().len(), 2);
+        p.set(Lever::Talks, 0.3).unwrap();
+        assert_eq!(p.range(Lever::Talks), None);
+        assert_eq!(p.range(Lever::Relief), Some((0.5, 0.5)));
+        for (lo, hi) in [(-0.1, 0.5), (0.2, 1.5), (0.8, 0.2), (f64::NAN, 0.5)] {
+            assert!(p.set_range(Lever::Force, lo, hi).is_err(), "{lo}..{hi}");
+        }
     }
 
     #[test]

@@ -301,10 +301,26 @@ impl Experiment {
         for pol in all {
             s.push_str(&format!("\n[policies.{}]\nsummary = {}\n", toml_key(pol.name()), toml_string(pol.summary())));
             for l in Lever::ALL {
-                s.push_str(&format!("{} = {}\n", l.name(), toml_float(pol.get(*l))));
+                match pol.range(*l) {
+                    // A family's lever: its range (written only for families, so the hashes of
+                    // experiments without ranges stay as they were).
+                    Some((lo, hi)) => s.push_str(&format!(
+                        "{} = {{ low = {}, high = {} }}\n",
+                        l.name(),
+                        toml_float(lo),
+                        toml_float(hi)
+                    )),
+                    None => s.push_str(&format!("{} = {}\n", l.name(), toml_float(pol.get(*l)))),
+                }
             }
         }
         s
+    }
+
+    /// The levers given as a range in at least one of the experiment's policies (families), in
+    /// lever order: those `runs.parquet` records per run (`lever_<name>`).
+    pub fn varied_levers(&self) -> Vec<Lever> {
+        Lever::ALL.iter().copied().filter(|l| self.policies.iter().any(|p| p.range(*l).is_some())).collect()
     }
 
     /// The key of the experiment's scenario set: BLAKE3 of the model version and of everything
@@ -673,6 +689,17 @@ impl<'a> Checker<'a> {
                 self.switch_to_given = true;
                 match v.get_ref().as_str() {
                     Some(name) => match known(name, &user) {
+                        Some(p) if p.is_family() => {
+                            let ranged: Vec<&str> = p.uncertain().iter().map(|r| r.0.name()).collect();
+                            self.problem(
+                                v.span(),
+                                "election.switch_to",
+                                format!(
+                                    "{name:?} is a policy family (levers given as ranges: {}); an election switches to one setting: name a policy whose levers are all numbers",
+                                    ranged.join(", ")
+                                ),
+                            )
+                        }
                         Some(p) => exp.election_target = Some(p),
                         None => self.unknown_policy(v.span(), "election.switch_to", name, &user),
                     },
@@ -764,6 +791,14 @@ impl<'a> Checker<'a> {
             let msg = format!(
                 "{:?} needs at least one parameter under [uncertain]; use \"fixed\" for none",
                 exp.method.name()
+            );
+            self.problem(span.clone(), "design.method", msg);
+        }
+        let families: Vec<&str> = exp.policies.iter().filter(|p| p.is_family()).map(|p| p.name()).collect();
+        if exp.method == Method::Fixed && !families.is_empty() {
+            let msg = format!(
+                "{} varies levers from scenario to scenario, and \"fixed\" has one scenario: choose monte_carlo or latin_hypercube, with parameters under [uncertain]",
+                families.iter().map(|n| format!("policy family {n:?}")).collect::<Vec<_>>().join(", ")
             );
             self.problem(span.clone(), "design.method", msg);
         }
@@ -1068,13 +1103,25 @@ impl<'a> Checker<'a> {
         };
         for l in Lever::ALL {
             let f = format!("{field}.{}", l.name());
-            if let Some(x) = t.get(l.name()).and_then(|x| self.number(x, &f)) {
-                if pol.set(*l, x).is_err() {
-                    self.problem(
-                        t.get(l.name()).map(|x| x.span()).unwrap_or(0..0),
-                        &f,
-                        format!("{} is outside [0, 1]", Num(x)),
-                    );
+            let Some(x) = t.get(l.name()) else { continue };
+            if x.get_ref().as_table().is_some() {
+                // A range: the policy is a family, each run takes a value in it.
+                if let Some((low, high)) = self.bounded_range(x, &f, 0.0, 1.0) {
+                    pol.set_range(*l, low, high).expect("checked within [0, 1], low <= high");
+                }
+                continue;
+            }
+            if !matches!(x.get_ref(), DeValue::Integer(_) | DeValue::Float(_)) {
+                self.wrong_type(
+                    x,
+                    &f,
+                    "a number in [0, 1], or a range { low = <number>, high = <number> } within [0, 1]",
+                );
+                continue;
+            }
+            if let Some(v) = self.number_in(x, &f, Some((0.0, 1.0))) {
+                if pol.set(*l, v).is_err() {
+                    self.problem(x.span(), &f, format!("{} is outside [0, 1]", Num(v)));
                 }
             }
         }
@@ -1082,8 +1129,11 @@ impl<'a> Checker<'a> {
         if let Some(b) = builtin.filter(|b| *b != pol) {
             let mut changed: Vec<String> = Lever::ALL
                 .iter()
-                .filter(|l| b.get(**l) != pol.get(**l))
-                .map(|l| format!("{} {} (built in: {})", l.name(), Num(pol.get(*l)), Num(b.get(*l))))
+                .filter(|l| b.get(**l) != pol.get(**l) || pol.range(**l).is_some())
+                .map(|l| match pol.range(*l) {
+                    Some((lo, hi)) => format!("{} {}..{} (built in: {})", l.name(), Num(lo), Num(hi), Num(b.get(*l))),
+                    None => format!("{} {} (built in: {})", l.name(), Num(pol.get(*l)), Num(b.get(*l))),
+                })
                 .collect();
             if b.summary() != pol.summary() {
                 changed.push("summary".into());
@@ -1102,12 +1152,23 @@ impl<'a> Checker<'a> {
     }
 
     fn range(&mut self, param: Param, v: &Spanned<DeValue>, field: &str) -> Option<Uncertain> {
+        let s = param.spec();
+        let (low, high) = self.bounded_range(v, field, s.min, s.max)?;
+        Some(Uncertain { param, low, high })
+    }
+
+    /// A range `{ low = <number>, high = <number> }` within [`min`, `max`], with low <= high.
+    fn bounded_range(&mut self, v: &Spanned<DeValue>, field: &str, min: f64, max: f64) -> Option<(f64, f64)> {
         let Some(t) = v.get_ref().as_table() else {
             self.wrong_type(v, field, "a table { low = <number>, high = <number> }");
             return None;
         };
         self.unknown_keys(t, field, RANGE_KEYS);
-        let s = param.spec();
+        struct Spec {
+            min: f64,
+            max: f64,
+        }
+        let s = Spec { min, max };
         let mut get = |k: &str| -> Option<f64> {
             let f = format!("{field}.{k}");
             match t.get(k) {
@@ -1134,12 +1195,30 @@ impl<'a> Checker<'a> {
             self.problem(v.span(), field, format!("low ({}) is above high ({})", Num(low), Num(high)));
             return None;
         }
-        Some(Uncertain { param, low, high })
+        Some((low, high))
     }
 
     fn param_key(&mut self, k: &Spanned<std::borrow::Cow<str>>, field: &str) -> Option<Param> {
         let name = k.get_ref();
         let p = Param::from_name(name);
+        if let (None, Some(lever)) = (p, Lever::from_name(name)) {
+            let (verb, value) = if field.starts_with("uncertain.") {
+                ("vary it", format!("{} = {{ low = 0.0, high = 1.0 }}", lever.name()))
+            } else {
+                ("set it", format!("{} = 0.5", lever.name()))
+            };
+            let family = if field.starts_with("uncertain.") { "my_family" } else { "my_policy" };
+            self.problem(
+                k.span(),
+                field,
+                format!(
+                    "`{name}` is a policy lever, not a model parameter ({}); to {verb}, define a policy with it: [policies.{family}] base = \"{}\" and {value}, then list {family:?} in experiment.policies (`brink policies --levers` lists the levers)",
+                    lever.doc(),
+                    brink_core::OPED_POLICY,
+                ),
+            );
+            return None;
+        }
         if p.is_none() {
             let names: Vec<&str> = Param::ALL.iter().map(|p| p.name()).collect();
             self.problem(
@@ -1222,10 +1301,6 @@ impl<'a> Checker<'a> {
             }
             Some(n) => Some(n),
         }
-    }
-
-    fn number(&mut self, v: &Spanned<DeValue>, field: &str) -> Option<f64> {
-        self.number_in(v, field, None)
     }
 
     /// A finite number; `range` is named in the message when the value is not finite.

@@ -272,6 +272,17 @@ impl Record {
                 let t = text(pol).map_err(|e| bad(f, line, format!("policy: {}", e.message)))?;
                 let p = crate::experiment::policy_file(&t, pol)
                     .map_err(|e| bad(f, line, format!("policy {pol}: {}", e.to_string().replace('\n', "; "))))?;
+                if p.is_family() {
+                    let ranged: Vec<&str> = p.uncertain().iter().map(|r| r.0.name()).collect();
+                    return Err(bad(
+                        f,
+                        line,
+                        format!(
+                            "policy {pol}: gives levers as ranges ({}); the record replays one setting: give each lever a number",
+                            ranged.join(", ")
+                        ),
+                    ));
+                }
                 Some(p)
             } else {
                 return Err(bad(f, line, unknown_policy(pol)));
@@ -752,6 +763,26 @@ mod tests {
         assert_eq!(rp.eras.last().unwrap().name, "maximum_pressure");
         assert_eq!(rp.eras[2].start, Ym::new(2009, 3));
         assert!(rp.events.iter().any(|e| e.month == Ym::new(1994, 10).until(Ym::new(2009, 3)) as u32));
+    }
+
+    #[test]
+    fn an_era_runs_one_setting_so_a_policy_family_is_refused() {
+        let eras = |t: String| t.replace(",strategic_patience,", ",patience.toml,");
+        let read = |body: &'static str| {
+            move |name: &str| -> Result<String, String> {
+                match name {
+                    "patience.toml" => Ok(body.to_string()),
+                    "policy_eras.csv" => Ok(eras(embedded(name))),
+                    _ => Ok(embedded(name)),
+                }
+            }
+        };
+        let plain = "[policies.patience]\nbase = \"strategic_patience\"\nforce = 0.3\n";
+        assert!(Record::parse(&read(plain)).is_ok());
+        let family = "[policies.patience]\nbase = \"strategic_patience\"\nforce = { low = 0.1, high = 0.3 }\n";
+        let e = Record::parse(&read(family)).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("policy_eras.csv", 5));
+        assert!(e.message.contains("policy patience.toml: gives levers as ranges (force)"), "{e}");
     }
 
     #[test]

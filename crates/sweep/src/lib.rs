@@ -33,4 +33,4 @@ pub use design::{Design, SobolRole};
 pub use experiment::{ConfigError, Experiment, Method, Problem, Uncertain, DEFAULT_TOML};
 pub use harm::Harm;
 pub use history::{Record, RecordError, Replay, Ym};
-pub use runner::{MonthCell, Monthly, Part, Plan, RunRow, PART_GROUPS};
+pub use runner::{lever_draw, policy_instance, MonthCell, Monthly, Part, Plan, RunRow, PART_GROUPS};

@@ -7,12 +7,19 @@
 //! streams (common random numbers), differences between policies are paired, and adding a
 //! policy to an experiment leaves the other policies' runs as they were.
 //! Aggregates are integer sums, so their value does not depend on how work was split.
+//!
+//! A policy family (levers given as ranges) runs, in each scenario, at a concrete setting
+//! drawn from its ranges ([`Plan::policy_at`]): each uncertain lever from a hash of the scenario
+//! key, the policy's name, the scenario and the lever ([`lever_draw`]), never from the run's
+//! seed, so the seeds are as for any policy and adding or removing another policy changes
+//! neither the family's draws nor any other policy's runs.
 
 use crate::design::Design;
 use crate::experiment::Experiment;
 use brink_core::sim::{run_observed, splitmix64};
-use brink_core::{MonthLog, Observer, Params, RunOutcome, RunSpec, Rung, KEY_RUNGS};
+use brink_core::{Lever, MonthLog, Observer, Params, Policy, RunOutcome, RunSpec, Rung, KEY_RUNGS};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// (scenario, replication) groups per part: the unit of writing, resuming and sharding. A part
@@ -32,6 +39,33 @@ pub const SCORE_MIN: i32 = -16;
 pub const CUM_SCORE_BINS: usize = 256;
 /// Lower edge of the first cumulative-score bin.
 pub const CUM_SCORE_MIN: i64 = -64;
+
+/// The draw in [0, 1) that places lever `lever` of the policy named `policy` within its range
+/// in scenario `scenario` of the experiment with scenario key `key`
+/// ([`Experiment::scenario_key`]): the top 53 bits of a BLAKE3 hash of the four. It depends on
+/// nothing else (not the run's seed, the other policies, the thread or the clock).
+pub fn lever_draw(key: u64, policy: &str, scenario: u32, lever: Lever) -> f64 {
+    let mut h = blake3::Hasher::new();
+    h.update(b"brink lever draw\0");
+    h.update(&key.to_le_bytes());
+    h.update(&(policy.len() as u64).to_le_bytes());
+    h.update(policy.as_bytes());
+    h.update(&scenario.to_le_bytes());
+    h.update(lever.name().as_bytes());
+    let x = u64::from_le_bytes(h.finalize().as_bytes()[..8].try_into().expect("8 bytes"));
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The setting `policy` runs at in draw `scenario` of the experiment with scenario key `key`
+/// (the scenario index; for a Sobol design its base row, see [`Plan::instance`]): the policy
+/// itself when no lever is a range, else its instance at [`lever_draw`]s.
+pub fn policy_instance(key: u64, policy: &Policy, scenario: u32) -> Cow<'_, Policy> {
+    if policy.is_family() {
+        Cow::Owned(policy.instance(|l| lever_draw(key, policy.name(), scenario, l)))
+    } else {
+        Cow::Borrowed(policy)
+    }
+}
 
 /// Width of a cumulative-score bin for a horizon of `horizon` months, in points: even (every
 /// score is), and wide enough that the bins span 32 points a month, above what 95% of runs
@@ -421,10 +455,41 @@ impl Plan {
         (scenario as u64 * r + replication as u64) * p + policy as u64
     }
 
-    /// What run `policy` with `params` runs, under this plan: its horizon, its election target.
-    fn spec<'a>(&'a self, policy: u16, params: &'a Params) -> RunSpec<'a> {
+    /// The concrete lever setting policy `policy` (an index into the experiment's policies)
+    /// runs at in scenario `scenario`: the policy itself, or for a family (levers given as
+    /// ranges) its levers drawn in their ranges for this scenario ([`policy_instance`]).
+    pub fn policy_at(&self, scenario: u32, policy: u16) -> Cow<'_, Policy> {
+        self.instance(&self.exp.policies[policy as usize], scenario)
+    }
+
+    /// The setting any `policy` runs at in scenario `scenario` of this plan's scenario set
+    /// (a policy outside the experiment's list too, such as a search's candidates): draws are
+    /// keyed by the policy's name, as in [`Plan::policy_at`].
+    pub fn instance<'p>(&self, policy: &'p Policy, scenario: u32) -> Cow<'p, Policy> {
+        policy_instance(self.key, policy, self.draw_index(scenario))
+    }
+
+    /// The index a scenario's lever draws are keyed by: the scenario, or for a Sobol design its
+    /// base row, so that A, B and the A_B rows of one base run a family at one setting (as they
+    /// share a posterior row) and the indices measure the swept parameters alone.
+    fn draw_index(&self, scenario: u32) -> u32 {
+        match self.exp.method {
+            crate::Method::Sobol => Design::sobol_role(scenario as usize, self.exp.uncertain.len()).0 as u32,
+            _ => scenario,
+        }
+    }
+
+    /// The levers of policy `policy` given as a range, with their lowest and highest values,
+    /// in lever order (empty unless it is a family).
+    pub fn uncertain_levers(&self, policy: u16) -> &[(Lever, f64, f64)] {
+        self.exp.policies[policy as usize].uncertain()
+    }
+
+    /// What a run of the concrete setting `policy` with `params` runs, under this plan: its
+    /// horizon, its election target.
+    fn spec<'a>(&'a self, policy: &'a Policy, params: &'a Params) -> RunSpec<'a> {
         RunSpec {
-            policy: &self.exp.policies[policy as usize],
+            policy,
             election_target: self.exp.election_target.as_ref(),
             params,
             horizon: self.exp.horizon,
@@ -433,11 +498,12 @@ impl Plan {
     }
 
     /// Replays run `i` as the sweep ran it (the scenario's parameters, the seed of its scenario
-    /// and replication, its policy), calling `obs` every month.
+    /// and replication, its policy at the scenario's setting), calling `obs` every month.
     pub fn replay(&self, i: u64, obs: &mut impl Observer) -> RunOutcome {
         let (scenario, replication, policy) = self.identity(i);
         let params = self.params(scenario);
-        run_observed(&self.spec(policy, &params), self.seed(scenario, replication), obs)
+        let pol = self.policy_at(scenario, policy);
+        run_observed(&self.spec(&pol, &params), self.seed(scenario, replication), obs)
     }
 
     /// Runs part `k`, in parallel on the current Rayon pool.
@@ -464,19 +530,21 @@ impl Plan {
 
     fn run_block(&self, b: Range<u64>) -> (Vec<RunRow>, Monthly) {
         let mut monthly = Monthly::new(self.exp.horizon, self.exp.policies.len());
-        let mut cached: Option<(u32, Params)> = None;
+        // Per scenario: its parameters and the setting of each policy (drawn for families).
+        let mut cached: Option<(u32, Params, Vec<Cow<Policy>>)> = None;
         let mut points = Vec::with_capacity(self.exp.horizon as usize);
         let rows = b
             .map(|i| {
                 let (scenario, replication, policy) = self.identity(i);
                 if cached.as_ref().map(|c| c.0) != Some(scenario) {
-                    cached = Some((scenario, self.params(scenario)));
+                    let settings = (0..self.exp.policies.len()).map(|p| self.policy_at(scenario, p as u16)).collect();
+                    cached = Some((scenario, self.params(scenario), settings));
                 }
-                let params = &cached.as_ref().expect("set above").1;
+                let (_, params, settings) = cached.as_ref().expect("set above");
                 let seed = self.seed(scenario, replication);
                 let h = self.exp.horizon as usize;
                 let cells = &mut monthly.cells[policy as usize * h..(policy as usize + 1) * h];
-                let outcome = self.run_one(policy, params, seed, cells, &mut points);
+                let outcome = self.run_one(&settings[policy as usize], params, seed, cells, &mut points);
                 RunRow { run: i, scenario, replication, policy, seed, outcome }
             })
             .collect();
@@ -485,7 +553,7 @@ impl Plan {
 
     fn run_one(
         &self,
-        policy: u16,
+        policy: &Policy,
         params: &Params,
         seed: u64,
         cells: &mut [MonthCell],

@@ -79,7 +79,8 @@ pub struct Candidate {
     pub warheads: f64,
 }
 
-/// Runs `policy` on every (scenario, replication) of the plan's scenario set.
+/// Runs `policy` on every (scenario, replication) of the plan's scenario set; a family (levers
+/// given as ranges) at its setting drawn for each scenario ([`Plan::instance`]).
 pub fn evaluate(plan: &Plan, policy: &Policy) -> Evaluation {
     let e = &plan.exp;
     let (scenarios, reps) = (plan.design().len() as u32, e.replications);
@@ -88,8 +89,10 @@ pub fn evaluate(plan: &Plan, policy: &Policy) -> Evaluation {
         .map(|i| {
             let (s, r) = ((i / reps as u64) as u32, (i % reps as u64) as u32);
             let params = plan.params(s);
+            // A family runs at its setting drawn for this scenario, as in a sweep.
+            let setting = plan.instance(policy, s);
             let spec = RunSpec {
-                policy,
+                policy: &setting,
                 election_target: e.election_target.as_ref(),
                 params: &params,
                 horizon: e.horizon,
@@ -130,6 +133,7 @@ fn metric(m: Metric, x: &Evaluation, best_other: &[f64]) -> f64 {
     }
 }
 
+/// A concrete setting (no lever a range) named after `base`.
 fn with_levers(base: &Policy, x: &[f64]) -> Policy {
     let mut p = base.derived(&format!("{}_searched", base.name()), &format!("lever search from {}", base.name()));
     for (l, v) in Lever::ALL.iter().zip(x) {

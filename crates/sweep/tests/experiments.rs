@@ -233,3 +233,47 @@ fn adding_a_policy_leaves_the_other_policies_runs_as_they_were() {
         assert_eq!(a.design().point(s), b.design().point(s));
     }
 }
+
+#[test]
+fn adding_or_removing_a_policy_leaves_a_familys_draws_and_runs_as_they_were() {
+    let base = "[experiment]\nreplications = 6\nhorizon_months = 24\npolicies = [\"open_talks\", \"containment_transparency\"]\nreference_policy = \"containment_transparency\"\n[design]\nmethod = \"latin_hypercube\"\nsamples = 5\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\n[policies.open_talks]\nbase = \"containment_transparency\"\ntalks = { low = 0.0, high = 1.0 }\nforce = { low = 0.0, high = 0.5 }\n";
+    // A second family and a plain policy added before it; the plain policy removed.
+    let more = base
+        .replace(
+            "[\"open_talks\", \"containment_transparency\"]",
+            "[\"other_family\", \"maximum_pressure\", \"open_talks\", \"containment_transparency\"]",
+        )
+        .replace("[policies.open_talks]", "[policies.other_family]\nbase = \"maximum_pressure\"\ntalks = { low = 0.0, high = 1.0 }\n[policies.open_talks]");
+    let fewer = base
+        .replace("[\"open_talks\", \"containment_transparency\"]", "[\"open_talks\"]")
+        .replace("\"containment_transparency\"\n[design]", "\"open_talks\"\n[design]");
+    let plans: Vec<Plan> = [base.to_string(), more, fewer].iter().map(|t| Plan::new(parse(t).unwrap())).collect();
+    let rows = |plan: &Plan| -> Vec<_> { (0..plan.parts()).flat_map(|k| plan.run_part(k).rows).collect() };
+    let pick = |plan: &Plan, name: &str| -> Vec<_> {
+        let p = plan.exp.policies.iter().position(|x| x.name() == name).unwrap() as u16;
+        rows(plan)
+            .into_iter()
+            .filter(|r| r.policy == p)
+            .map(|r| {
+                let setting = plan.policy_at(r.scenario, p);
+                (r.scenario, r.replication, r.seed, format!("{:?}", setting.as_ref()), format!("{:?}", r.outcome))
+            })
+            .collect()
+    };
+    let family = pick(&plans[0], "open_talks");
+    assert_eq!(family.len(), 30);
+    for plan in &plans[1..] {
+        assert_ne!(plan.hash, plans[0].hash);
+        assert_eq!(pick(plan, "open_talks"), family, "the family's settings, seeds and outcomes");
+    }
+    assert_eq!(pick(&plans[1], "containment_transparency"), pick(&plans[0], "containment_transparency"));
+    // Two families with the same range on one lever draw differently (keyed by name).
+    let (a, b) = (&plans[1], family_index(&plans[1], "open_talks"));
+    let o = family_index(a, "other_family");
+    assert!((0..5)
+        .all(|s| a.policy_at(s, b).get(brink_core::Lever::Talks) != a.policy_at(s, o).get(brink_core::Lever::Talks)));
+}
+
+fn family_index(plan: &Plan, name: &str) -> u16 {
+    plan.exp.policies.iter().position(|p| p.name() == name).unwrap() as u16
+}
