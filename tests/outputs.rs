@@ -394,6 +394,7 @@ fn scenario_rows_agree_with_the_runs_and_the_report_opens_with_the_answer() {
     for chart in ["robustness.png", "rank_stability.png"] {
         assert!(dir.join("charts").join(chart).is_file(), "{chart}");
     }
+}
 
 /// The op-ed's policy and a family of it with talks and the UNSC share of relief left open.
 const FAMILY: &str = "[experiment]\nname = \"family\"\nreplications = 5\nhorizon_months = 36\npolicies = [\"containment_transparency\", \"open_talks\"]\nreference_policy = \"containment_transparency\"\n[design]\nsamples = 6\n[uncertain]\ncvid_resistance = { low = 0.5, high = 3.0 }\n[policies.open_talks]\nbase = \"containment_transparency\"\ntalks = { low = 0.0, high = 1.0 }\nrelief_via_unsc = { low = 0.2, high = 0.8 }\n";
