@@ -432,6 +432,18 @@ fn a_familys_runs_record_their_levers_replay_exactly_and_ignore_other_policies()
     }
     let distinct: std::collections::BTreeSet<u64> = drawn.values().map(|v| v.0.to_bits()).collect();
     assert_eq!(distinct.len(), 6, "{drawn:?}");
+    // scenarios.parquet holds the same draws per (scenario, policy), and the family chart exists.
+    let dir = d.results().join(&h);
+    let sc = ParquetReader::new(std::fs::File::open(dir.join("scenarios.parquet")).unwrap()).finish().unwrap();
+    let sc_policy: Vec<&str> = sc.column("policy").unwrap().str().unwrap().iter().map(|x| x.unwrap()).collect();
+    let sc_scen: Vec<u32> = sc.column("scenario").unwrap().u32().unwrap().iter().map(|x| x.unwrap()).collect();
+    let (sc_talks, sc_unsc) = (f64s(&sc, "lever_talks"), f64s(&sc, "lever_relief_via_unsc"));
+    for i in 0..sc.height() {
+        if sc_policy[i] == "open_talks" {
+            assert_eq!(drawn[&sc_scen[i]], (sc_talks[i], sc_unsc[i]), "scenarios.parquet row {i}");
+        }
+    }
+    assert!(dir.join("charts/family_levers.png").is_file());
     // Three of the family's runs, in three scenarios, replay to their rows.
     for i in [1usize, 13, 29] {
         assert_eq!(policy[i], "open_talks");

@@ -1317,54 +1317,6 @@ pub fn backtest(path: &Path, bt: &brink_sweep::Backtest, note: &str) -> Result<(
     root.present().map_err(err)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn probability_ticks_are_distinct_and_never_negative_zero() {
-        let ticks: Vec<String> = (0..=10).map(|i| pct_tick(0.005 * i as f64)).collect();
-        assert_eq!(ticks[..4], ["0%", "0.5%", "1%", "1.5%"]);
-        let mut unique = ticks.clone();
-        unique.dedup();
-        assert_eq!(unique.len(), ticks.len(), "{ticks:?}");
-        assert_eq!(pct_tick(0.0002), "0.02%");
-        assert_eq!(pct_tick(0.3 * 0.1 * 10.0), "30%");
-        assert_eq!(pp_tick(-0.0), "0");
-        assert_eq!(pp_tick(-1e-9), "0");
-        assert_eq!(pp_tick(0.02), "+2");
-        assert_eq!(pp_tick(-0.025), "-2.5");
-    }
-
-    #[test]
-    fn small_probabilities_keep_their_digits() {
-        assert_eq!(pct_point(0.0002), "0.02%");
-        assert_eq!(pct_point(0.00013), "0.013%");
-        assert_eq!(pct_point(0.0044), "0.44%");
-        assert_eq!(pct_point(0.734), "73.4%");
-        assert_eq!(pct_point(0.0), "0%");
-        assert_eq!(pct_point(0.000001), "<0.001%");
-    }
-
-    #[test]
-    fn time_ticks_are_dates() {
-        let s = Stamp { hash: String::new(), runs: 0, horizon: 120, start: Ym::new(2021, 1) };
-        assert_eq!(date_label(s.year(0.0)), "2021");
-        assert_eq!(date_label(s.year(6.0)), "Jul 2021");
-        assert_eq!(date_label(s.year(120.0)), "2031");
-        assert_eq!(date_label(2021.3), "", "between months: no label");
-    }
-
-    #[test]
-    fn parameter_values_are_short() {
-        assert_eq!(short(0.000002), "2e-6");
-        assert_eq!(short(0.5), "0.5");
-        assert_eq!(short(1.126), "1.13");
-        assert_eq!(short(40.0), "40");
-        assert_eq!(short(-1.23456), "-1.23");
-    }
-}
-
 /// A deterministic vertical offset in [-0.3, 0.3] for point `i` of a strip (golden-ratio
 /// sequence): spreads the points of one row without a random number.
 fn jitter(i: usize) -> f64 {
@@ -1664,4 +1616,52 @@ pub fn search_tradeoff(
     }
     footer(&root, stamp)?;
     root.present().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probability_ticks_are_distinct_and_never_negative_zero() {
+        let ticks: Vec<String> = (0..=10).map(|i| pct_tick(0.005 * i as f64)).collect();
+        assert_eq!(ticks[..4], ["0%", "0.5%", "1%", "1.5%"]);
+        let mut unique = ticks.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), ticks.len(), "{ticks:?}");
+        assert_eq!(pct_tick(0.0002), "0.02%");
+        assert_eq!(pct_tick(0.3 * 0.1 * 10.0), "30%");
+        assert_eq!(pp_tick(-0.0), "0");
+        assert_eq!(pp_tick(-1e-9), "0");
+        assert_eq!(pp_tick(0.02), "+2");
+        assert_eq!(pp_tick(-0.025), "-2.5");
+    }
+
+    #[test]
+    fn small_probabilities_keep_their_digits() {
+        assert_eq!(pct_point(0.0002), "0.02%");
+        assert_eq!(pct_point(0.00013), "0.013%");
+        assert_eq!(pct_point(0.0044), "0.44%");
+        assert_eq!(pct_point(0.734), "73.4%");
+        assert_eq!(pct_point(0.0), "0%");
+        assert_eq!(pct_point(0.000001), "<0.001%");
+    }
+
+    #[test]
+    fn time_ticks_are_dates() {
+        let s = Stamp { hash: String::new(), runs: 0, horizon: 120, start: Ym::new(2021, 1) };
+        assert_eq!(date_label(s.year(0.0)), "2021");
+        assert_eq!(date_label(s.year(6.0)), "Jul 2021");
+        assert_eq!(date_label(s.year(120.0)), "2031");
+        assert_eq!(date_label(2021.3), "", "between months: no label");
+    }
+
+    #[test]
+    fn parameter_values_are_short() {
+        assert_eq!(short(0.000002), "2e-6");
+        assert_eq!(short(0.5), "0.5");
+        assert_eq!(short(1.126), "1.13");
+        assert_eq!(short(40.0), "40");
+        assert_eq!(short(-1.23456), "-1.23");
+    }
 }

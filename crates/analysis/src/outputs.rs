@@ -133,6 +133,9 @@ pub fn draw_all(
     if !u.is_empty() {
         main_effects(plan, d, draw)?;
     }
+    if !plan.exp.varied_levers().is_empty() && d.scenarios() >= 2 {
+        family_effects(plan, d, draw)?;
+    }
     if plan.exp.method == Method::Sobol && !u.is_empty() {
         let seed = u64::from_str_radix(&plan.hash, 16).unwrap_or(0);
         let params: Vec<String> = u.iter().map(|x| x.param.name().to_string()).collect();
@@ -406,6 +409,42 @@ fn main_effects(plan: &Plan, d: &Detail, draw: Draw) -> Result<(), String> {
     draw("main_effects.png", &|p| charts::main_effects(p, &title, &effects, names, stamp))
 }
 
+/// Policy families: for each family and each lever it leaves open, P(deadly incident or worse)
+/// of every policy against the lever's value, the scenarios binned by the value the family drew
+/// there: where the family's line leaves the others, that part of its region is safer or riskier.
+fn family_effects(plan: &Plan, d: &Detail, draw: Draw) -> Result<(), String> {
+    let (stamp, names) = (&stamp_of(plan), &names_of(plan));
+    let np = names.len();
+    let scenarios = d.scenarios();
+    let k = (scenarios / 8).clamp(3, 10);
+    let mut effects = Vec::new();
+    for (f, pol) in plan.exp.policies.iter().enumerate() {
+        for (lever, low, high) in pol.uncertain() {
+            let v: Vec<f64> = (0..scenarios).map(|sc| plan.policy_at(sc as u32, f as u16).get(*lever)).collect();
+            let b = bin_values(&v, (*low, *high), k);
+            let mut counts = vec![vec![(0u64, 0u64); b.centers.len()]; np];
+            for sc in 0..scenarios {
+                for (p, row) in counts.iter_mut().enumerate() {
+                    let (runs, hits) = d.scenario_counts(sc, p);
+                    row[b.bin[sc]].0 += runs as u64;
+                    row[b.bin[sc]].1 += hits as u64;
+                }
+            }
+            effects.push(Effect {
+                name: format!("{}: {}", pol.name(), lever.name()),
+                range: (*low, *high),
+                x: b.centers,
+                risk: counts.iter().map(|row| row.iter().map(|(n, h)| wilson(*h, *n, Z95)).collect()).collect(),
+            });
+        }
+    }
+    let title = format!(
+        "Policy families: P(deadly incident or worse) within {} months against each open lever",
+        plan.exp.horizon
+    );
+    draw("family_levers.png", &|p| charts::main_effects(p, &title, &effects, names, stamp))
+}
+
 /// The policy with the lowest pooled P(deadly incident or worse): the answer of the sweep's
 /// question as the headline states it (the first listed among equals).
 pub fn answer_policy(s: &[PolicySummary]) -> usize {
@@ -631,11 +670,12 @@ pub fn report(plan: &Plan, s: &[PolicySummary], rob: &[Robustness], f: &Findings
             "sobol_difference.png" => "Which assumptions decide whether the reference is safer than the best alternative: Sobol indices of the difference in risk, scenario by scenario.".into(),
             "robustness.png" => "Each policy's risk and regret scenario by scenario: how far the ranking depends on the assumptions. A policy whose dots sit at zero regret is the safest in those scenarios; a long tail of regret means scenarios where it is clearly not.".into(),
             "rank_stability.png" => "How often each policy ranks first (safest), second, ... across scenarios: a policy that is always first would fill its bar with the first colour.".into(),
+            "family_levers.png" => "For each policy family, the risk of every policy against each lever the family leaves open, the scenarios binned by the value the family drew there: where the family's line falls below the others, that part of its region is the safer choice (the other policies' lines move only through the scenarios in each bin).".into(),
             "prim.png" => "PRIM scenario discovery: the peeling trajectories (boxes of assumptions trading coverage for density) and the range of every parameter in the chosen box, where the reference is riskier (or safer) than the best alternative.".into(),
             _ => String::new(),
         }
     };
-    const ORDER: [&str; 14] = [
+    const ORDER: [&str; 15] = [
         "risk_by_policy.png",
         "robustness.png",
         "rank_stability.png",
@@ -646,6 +686,7 @@ pub fn report(plan: &Plan, s: &[PolicySummary], rob: &[Robustness], f: &Findings
         "tradeoff.png",
         "distributions.png",
         "main_effects.png",
+        "family_levers.png",
         "heatmap.png",
         "sobol.png",
         "sobol_difference.png",
