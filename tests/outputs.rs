@@ -386,6 +386,9 @@ fn scenario_rows_agree_with_the_runs_and_the_report_opens_with_the_answer() {
         assert!(v("p_deadly_incident_or_worse_scen_lo") <= v("p_deadly_incident_or_worse"));
         assert!(v("p_deadly_incident_or_worse") <= v("p_deadly_incident_or_worse_scen_hi"));
     }
+    // The manifest seals it like every data file, and `reproduce` compares it.
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"scenarios.parquet\""), "{manifest}");
     let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
     let opening = report.lines().nth(2).unwrap();
     assert!(opening.starts_with("**Answer.** Of 6 policies across 4 scenarios, `"), "{opening}");

@@ -807,6 +807,7 @@ fn output_files(dir: &Path) -> Result<Vec<String>> {
         "posterior.csv",
         "runs.parquet",
         "monthly.parquet",
+        "scenarios.parquet",
         "summary.csv",
         "horizon.csv",
         "sobol.csv",
