@@ -133,7 +133,7 @@ pub fn draw_all(
     if !u.is_empty() {
         main_effects(plan, d, draw)?;
     }
-    if !plan.exp.varied_levers().is_empty() && d.scenarios() >= 2 {
+    if plan.exp.policies.iter().any(|p| p.uncertain().iter().any(|(_, lo, hi)| hi > lo)) && d.scenarios() >= 2 {
         family_effects(plan, d, draw)?;
     }
     if plan.exp.method == Method::Sobol && !u.is_empty() {
@@ -419,7 +419,8 @@ fn family_effects(plan: &Plan, d: &Detail, draw: Draw) -> Result<(), String> {
     let k = (scenarios / 8).clamp(3, 10);
     let mut effects = Vec::new();
     for (f, pol) in plan.exp.policies.iter().enumerate() {
-        for (lever, low, high) in pol.uncertain() {
+        // A range of zero width is a fixed value: nothing to draw against.
+        for (lever, low, high) in pol.uncertain().iter().filter(|(_, lo, hi)| hi > lo) {
             let v: Vec<f64> = (0..scenarios).map(|sc| plan.policy_at(sc as u32, f as u16).get(*lever)).collect();
             let b = bin_values(&v, (*low, *high), k);
             let mut counts = vec![vec![(0u64, 0u64); b.centers.len()]; np];
