@@ -359,9 +359,23 @@ fn scenario_rows_agree_with_the_runs_and_the_report_opens_with_the_answer() {
     let regret = sc.column("regret").unwrap().f64().unwrap().clone();
     let lo = sc.column("p_deadly_incident_or_worse_lo").unwrap().f64().unwrap().clone();
     let hi = sc.column("p_deadly_incident_or_worse_hi").unwrap().f64().unwrap().clone();
+    let regret_se = sc.column("regret_se").unwrap().f64().unwrap().clone();
+    let reps = runs.height() / (scenarios * policies);
+    let hit = |s: usize, r: usize, q: usize| first.get((s * reps + r) * policies + q).is_some();
     for s in 0..scenarios {
         let risk: Vec<f64> =
             (0..policies).map(|q| f64::from(hits[s * policies + q]) / f64::from(n[s * policies + q])).collect();
+        // The safest (first among equals) and each policy's paired standard error against it,
+        // from the discordant replications.
+        let safest = (0..policies).min_by(|a, b| risk[*a].total_cmp(&risk[*b]).then(a.cmp(b))).unwrap();
+        for q in 0..policies {
+            let b = (0..reps).filter(|r| hit(s, *r, q) && !hit(s, *r, safest)).count() as f64;
+            let c = (0..reps).filter(|r| !hit(s, *r, q) && hit(s, *r, safest)).count() as f64;
+            let m = reps as f64;
+            let want =
+                if risk[q] > risk[safest] { ((b + c - (b - c).powi(2) / m) / (m * (m - 1.0))).sqrt() } else { 0.0 };
+            assert!((regret_se.get(s * policies + q).unwrap() - want).abs() < 1e-12, "scenario {s} policy {q}");
+        }
         let best = risk.iter().copied().fold(f64::INFINITY, f64::min);
         for q in 0..policies {
             let k = s * policies + q;

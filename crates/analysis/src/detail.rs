@@ -31,6 +31,10 @@ pub struct Detail {
     hists: Vec<[Vec<u64>; 4]>,
     /// Per (scenario, policy): runs, hits of each risk, harm and warheads.
     scen: Vec<ScenarioCell>,
+    /// Per (scenario, policy p, policy q): replications where both ran, and those where p
+    /// reached a deadly incident or worse and q did not (the discordant pairs of the paired
+    /// comparison).
+    pairs: Vec<[u32; 2]>,
 }
 
 /// What the runs of one (scenario, policy) add up to.
@@ -89,6 +93,7 @@ impl Detail {
             never: vec![0; np],
             hists: vec![h; np],
             scen: vec![ScenarioCell::default(); scenarios * np],
+            pairs: vec![[0, 0]; scenarios * np * np],
         }
     }
 
@@ -133,6 +138,18 @@ impl Detail {
                 c.harm[1] += harm[i] * harm[i];
                 c.warheads += vals[0][i];
             }
+            // Row i - p + q is policy q of the same (scenario, replication).
+            let base = (scen[i] as usize * self.np + p) * self.np;
+            for q in 0..self.np {
+                let j = i - p + q;
+                if q == p || j >= runs.height() || failed[j] {
+                    continue;
+                }
+                if let Some(c) = self.pairs.get_mut(base + q) {
+                    c[0] += 1;
+                    c[1] += u32::from(ind[0][i] && !ind[0][j]);
+                }
+            }
         }
         Ok(())
     }
@@ -172,6 +189,23 @@ impl Detail {
     /// Share of runs of scenario `s` under policy `p` that reached a deadly incident or worse.
     pub fn scenario_risk(&self, s: usize, p: usize) -> f64 {
         self.scen[s * self.np + p].p(0)
+    }
+
+    /// Standard error of the paired difference in P(deadly incident or worse) between policies
+    /// `p` and `q` in scenario `s`, from the replications' discordant pairs (each replication
+    /// runs both on the same random streams): sqrt((b + c - (b - c)^2 / n) / (n (n - 1))) for b
+    /// replications where only p escalated, c where only q did, n in all. NaN below 2 pairs.
+    pub fn paired_se(&self, s: usize, p: usize, q: usize) -> f64 {
+        let np = self.np;
+        let (Some(a), Some(b)) = (self.pairs.get((s * np + p) * np + q), self.pairs.get((s * np + q) * np + p)) else {
+            return f64::NAN;
+        };
+        let n = f64::from(a[0]);
+        if n < 2.0 {
+            return f64::NAN;
+        }
+        let (b, c) = (f64::from(a[1]), f64::from(b[1]));
+        ((b + c - (b - c).powi(2) / n).max(0.0) / (n * (n - 1.0))).sqrt()
     }
 
     /// Everything kept of scenario `s` under policy `p`.

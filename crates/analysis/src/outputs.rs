@@ -628,24 +628,35 @@ pub fn report(plan: &Plan, s: &[PolicySummary], rob: &[Robustness], f: &Findings
             count(e.replications, "replication"),
             crate::charts::pct_tick(e.satisficing)
         );
-        let _ = writeln!(o, "| policy | safest in (ties count for each) | mean regret | median regret | 90th pct. regret | max regret | under {} | risk over scenarios (p10-p90) |\n|---|---|---|---|---|---|---|---|", crate::charts::pct_tick(e.satisficing));
+        let _ = writeln!(o, "| policy | safest in (ties count for each) | within noise of the safest in | mean regret | median regret | 90th pct. regret | max regret | max regret beyond noise | under {} | risk over scenarios (p10-p90) |\n|---|---|---|---|---|---|---|---|---|---|", crate::charts::pct_tick(e.satisficing));
         for x in rob {
             let _ = writeln!(
                 o,
-                "| {} | {} of {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0}% | {:.1}-{:.1}% |",
+                "| {} | {} of {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0}% | {:.1}-{:.1}% |",
                 x.policy,
                 x.best_in,
                 x.scenarios,
+                x.near_best_in,
                 100.0 * x.regret_mean,
                 100.0 * x.regret_median,
                 100.0 * x.regret_p90,
                 100.0 * x.regret_max,
+                100.0 * x.regret_max_beyond_noise,
                 100.0 * x.satisficing,
                 100.0 * x.risk_spread[1],
                 100.0 * x.risk_spread[2]
             );
         }
-        let _ = writeln!(o, "\nEach scenario's risk is estimated from its replications, so it carries Monte Carlo noise (scenarios.parquet gives each its Wilson interval); noise makes \"safest in\" counts of close policies unstable and maximum regret a little larger than the true one. Paired random numbers keep the noise of differences between policies small.");
+        let mut ses: Vec<f64> = rob.iter().map(|x| x.regret_se_median).filter(|x| x.is_finite()).collect();
+        ses.sort_by(f64::total_cmp);
+        let se = crate::robust::quantile(&ses, 0.5);
+        let _ = writeln!(
+            o,
+            "\nEach scenario's risk is estimated from its {}, so regret carries Monte Carlo noise: the paired standard error of a scenario's regret (its difference from the scenario's safest policy, replication by replication on the same random streams; `regret_se` in scenarios.parquet) is about {:.1} points (the median over policies and scenarios). Over {} the largest of many noisy shortfalls overstates the true maximum regret and makes \"safest in\" counts of close policies unstable: \"within noise of the safest\" counts the scenarios where a policy's regret is at most 1.645 of its standard errors, and \"max regret beyond noise\" takes 1.645 standard errors off every regret before the maximum. More replications shrink the noise; more scenarios do not.",
+            count(e.replications, "replication"),
+            100.0 * se,
+            count(rob[0].scenarios as u64, "scenario")
+        );
     }
     let lowest =
         s.iter().min_by(|a, b| a.risks[0].p.total_cmp(&b.risks[0].p)).map(|p| p.policy.as_str()).unwrap_or("-");
@@ -865,14 +876,21 @@ fn answer(plan: &Plan, s: &[PolicySummary], rob: &[Robustness], f: &Findings) ->
         let x = &rob[minimax];
         let _ = write!(
             o,
-            "By maximum regret (the worst shortfall behind the safest policy in any scenario) the most robust is `{}`, at most {:.1} points behind",
+            "By maximum regret (the worst shortfall behind the safest policy in any scenario) the most robust is `{}`, at most {:.1} points behind ({:.1} beyond Monte Carlo noise",
             x.policy,
-            100.0 * x.regret_max
+            100.0 * x.regret_max,
+            100.0 * x.regret_max_beyond_noise
         );
         if minimax != b {
-            let _ = write!(o, " (`{}`: {:.1})", best.policy, 100.0 * rob[b].regret_max);
+            let _ = write!(
+                o,
+                "; `{}`: {:.1}, {:.1} beyond noise",
+                best.policy,
+                100.0 * rob[b].regret_max,
+                100.0 * rob[b].regret_max_beyond_noise
+            );
         }
-        o.push_str(".\n\n");
+        o.push_str(").\n\n");
     } else {
         o.push_str("\n\n");
     }

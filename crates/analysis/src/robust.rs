@@ -37,6 +37,16 @@ pub struct Robustness {
     pub regret_max: f64,
     /// Share of scenarios where the risk is at or under the satisficing threshold.
     pub satisficing: f64,
+    /// Scenarios where the policy's regret is within Monte Carlo noise of zero: at most 1.645
+    /// paired standard errors of its difference from the scenario's safest policy (the safest
+    /// itself included).
+    pub near_best_in: usize,
+    /// Median, over the scenarios where the policy is not the safest, of the paired standard
+    /// error of its regret.
+    pub regret_se_median: f64,
+    /// Largest regret less 1.645 paired standard errors, floored at zero: the shortfall the
+    /// runs can tell from noise.
+    pub regret_max_beyond_noise: f64,
     /// Mean over scenarios of the risk, 10th and 90th percentiles over scenarios.
     pub risk_spread: [f64; 3],
     /// Share of scenarios at rank 1 (safest), 2, ..., P (ties share the better rank).
@@ -64,6 +74,22 @@ pub fn regrets(d: &Detail, s: usize) -> Vec<f64> {
     let np = d.policies();
     let best = (0..np).map(|p| d.scenario_risk(s, p)).filter(|x| x.is_finite()).fold(f64::INFINITY, f64::min);
     (0..np).map(|p| d.scenario_risk(s, p) - best).collect()
+}
+
+/// Paired standard error of every policy's regret in scenario `s`: of its difference from the
+/// scenario's safest policy (0 for the safest itself).
+pub fn regret_ses(d: &Detail, s: usize) -> Vec<f64> {
+    let np = d.policies();
+    let best = (0..np)
+        .filter(|p| d.scenario_risk(s, *p).is_finite())
+        .min_by(|a, b| d.scenario_risk(s, *a).total_cmp(&d.scenario_risk(s, *b)).then(a.cmp(b)));
+    (0..np)
+        .map(|p| match best {
+            Some(b) if b != p && d.scenario_risk(s, p) > d.scenario_risk(s, b) => d.paired_se(s, p, b),
+            Some(_) => 0.0,
+            None => f64::NAN,
+        })
+        .collect()
 }
 
 /// Ranks of the policies in scenario `s` by risk, 1 the safest; ties share the better rank.
@@ -110,6 +136,7 @@ pub fn robustness(d: &Detail, names: &[String], reference: usize, threshold: f64
     let m = scen.len();
     let reg: Vec<Vec<f64>> = scen.iter().map(|s| regrets(d, *s)).collect();
     let rk: Vec<Vec<usize>> = scen.iter().map(|s| ranks(d, *s)).collect();
+    let se: Vec<Vec<f64>> = scen.iter().map(|s| regret_ses(d, *s)).collect();
     (0..np)
         .map(|p| {
             let mut r: Vec<f64> = reg.iter().map(|x| x[p]).collect();
@@ -146,7 +173,15 @@ pub fn robustness(d: &Detail, names: &[String], reference: usize, threshold: f64
                     }
                 })
                 .collect();
+            let z = 1.645;
+            let mut ses: Vec<f64> =
+                reg.iter().zip(&se).filter(|(g, _)| g[p] > 0.0).map(|(_, e)| e[p]).filter(|x| x.is_finite()).collect();
+            ses.sort_by(f64::total_cmp);
+            let beyond = reg.iter().zip(&se).map(|(g, e)| (g[p] - z * e[p]).max(0.0)).fold(0.0, f64::max);
             Robustness {
+                near_best_in: reg.iter().zip(&se).filter(|(g, e)| g[p] <= z * e[p]).count(),
+                regret_se_median: quantile(&ses, 0.5),
+                regret_max_beyond_noise: beyond,
                 policy: names[p].clone(),
                 scenarios: m,
                 best_in: rk.iter().filter(|x| x[p] == 1).count(),

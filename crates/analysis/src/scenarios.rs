@@ -4,7 +4,7 @@
 
 use crate::detail::Detail;
 use crate::frames::ColumnDoc;
-use crate::robust::{ranks, regrets};
+use crate::robust::{ranks, regret_ses, regrets};
 use crate::stats::{wilson, Z95};
 use crate::summary::Risk;
 use brink_sweep::Plan;
@@ -148,6 +148,12 @@ fn build(plan: &Plan, d: Option<&Detail>) -> Cols {
     b.push(
         Column::new("regret".into(), rows.iter().map(|(s, p)| rg[*s][*p]).collect::<Vec<f64>>()),
         format!("p_{headline} minus the lowest p_{headline} of any policy in the scenario: 0 for the safest"),
+        "probability",
+    );
+    let se: Vec<Vec<f64>> = (0..ns).map(|s| dd.map(|d| regret_ses(d, s)).unwrap_or_default()).collect();
+    b.push(
+        Column::new("regret_se".into(), rows.iter().map(|(s, p)| se[*s][*p]).collect::<Vec<f64>>()),
+        "standard error of regret from the scenario's replications, paired (each replication runs every policy on the same random streams): of the difference from the safest policy of the scenario; 0 for the safest",
         "probability",
     );
     b

@@ -334,9 +334,12 @@ pub fn summary_frame(s: &[PolicySummary], reference: &str, rob: &[Robustness]) -
             ("regret_p90", |x| x.regret_p90),
             ("regret_max", |x| x.regret_max),
             ("satisficing_share", |x| x.satisficing),
+            ("regret_se_median", |x| x.regret_se_median),
+            ("regret_max_beyond_noise", |x| x.regret_max_beyond_noise),
         ] {
             cols.push(Column::new(name.into(), rob.iter().map(|x| round(f(x))).collect::<Vec<_>>()));
         }
+        cols.push(Column::new("near_best_in".into(), rob.iter().map(|x| x.near_best_in as u32).collect::<Vec<_>>()));
     }
     DataFrame::new(s.len(), cols)
 }
