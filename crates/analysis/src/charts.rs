@@ -1317,6 +1317,17 @@ pub fn backtest(path: &Path, bt: &brink_sweep::Backtest, note: &str) -> Result<(
     root.present().map_err(err)
 }
 
+/// The name of the policy drawn at row `y` of a chart with one row per policy, the first policy
+/// at the top; empty between rows.
+fn row_name(y: f64, names: &[String]) -> String {
+    let (i, n) = (y.round(), names.len());
+    if (y - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < n {
+        names[n - 1 - i as usize].clone()
+    } else {
+        String::new()
+    }
+}
+
 /// A deterministic vertical offset in [-0.3, 0.3] for point `i` of a strip (golden-ratio
 /// sequence): spreads the points of one row without a random number.
 fn jitter(i: usize) -> f64 {
@@ -1383,14 +1394,7 @@ pub fn robustness_strips(
             .y_labels(n.max(1))
             .x_desc(desc)
             .x_label_formatter(&|x| if k == 0 { pct_tick(*x) } else { trimmed(100.0 * x, 2) })
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if k == 0 && (y - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < n {
-                    names[n - 1 - i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| if k == 0 { row_name(*y, names) } else { String::new() })
             .label_style((FONT, 15))
             .axis_desc_style((FONT, 16))
             .draw()
@@ -1474,14 +1478,7 @@ pub fn rank_stability(path: &Path, names: &[String], shares: &[Vec<f64>], stamp:
         .y_labels(n.max(1))
         .x_desc("share of scenarios")
         .x_label_formatter(&|x| pct_tick(*x))
-        .y_label_formatter(&|y| {
-            let i = y.round();
-            if (y - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < n {
-                names[n - 1 - i as usize].clone()
-            } else {
-                String::new()
-            }
-        })
+        .y_label_formatter(&|y| row_name(*y, names))
         .label_style((FONT, 15))
         .axis_desc_style((FONT, 16))
         .draw()

@@ -44,8 +44,8 @@ pub struct ScenarioCell {
     pub runs: u32,
     /// Runs reaching each [`Risk`] (in [`Risk::ALL`] order).
     pub hits: [u32; 6],
-    /// Sum and sum of squares of the harm-weighted outcome.
-    pub harm: [f64; 2],
+    /// Sum of the harm-weighted outcome.
+    pub harm: f64,
     /// Sum of warheads at the horizon.
     pub warheads: f64,
 }
@@ -65,7 +65,7 @@ impl ScenarioCell {
         if self.runs == 0 {
             f64::NAN
         } else {
-            self.harm[0] / f64::from(self.runs)
+            self.harm / f64::from(self.runs)
         }
     }
 
@@ -134,8 +134,7 @@ impl Detail {
                 for (h, v) in c.hits.iter_mut().zip(&ind) {
                     *h += u32::from(v[i]);
                 }
-                c.harm[0] += harm[i];
-                c.harm[1] += harm[i] * harm[i];
+                c.harm += harm[i];
                 c.warheads += vals[0][i];
             }
             // Row i - p + q is policy q of the same (scenario, replication).

@@ -55,13 +55,17 @@ fn ok(r: &RunRow) -> Option<&brink_core::RunOutcome> {
 }
 
 /// Builds columns and their documentation together, so that they cannot drift apart.
-struct Builder {
-    cols: Vec<Column>,
-    docs: Vec<ColumnDoc>,
+pub(crate) struct Builder {
+    pub(crate) cols: Vec<Column>,
+    pub(crate) docs: Vec<ColumnDoc>,
 }
 
 impl Builder {
-    fn push(&mut self, c: Column, description: impl Into<String>, unit: &str) {
+    pub(crate) fn new() -> Builder {
+        Builder { cols: Vec::new(), docs: Vec::new() }
+    }
+
+    pub(crate) fn push(&mut self, c: Column, description: impl Into<String>, unit: &str) {
         self.docs.push(ColumnDoc { name: c.name().to_string(), description: description.into(), unit: unit.into() });
         self.cols.push(c);
     }
@@ -80,7 +84,7 @@ struct ScenarioCache {
 }
 
 fn build_runs(plan: &Plan, rows: &[RunRow]) -> Builder {
-    let mut b = Builder { cols: Vec::new(), docs: Vec::new() };
+    let mut b = Builder::new();
     b.push(Column::new("run".into(), rows.iter().map(|r| r.run).collect::<Vec<u64>>()), "run index: row i is scenario i / (R*P), replication (i / P) mod R, policy i mod P, for R replications and P policies (`brink run --result HASH --run i` replays it)", "");
     b.push(
         Column::new("scenario".into(), rows.iter().map(|r| r.scenario).collect::<Vec<u32>>()),
@@ -358,7 +362,7 @@ fn build_monthly(plan: &Plan, m: &Monthly) -> Builder {
     let cells = |f: &dyn Fn(&brink_sweep::MonthCell) -> f64| -> Vec<f64> {
         (0..np).flat_map(|p| (0..h).map(move |t| (p, t))).map(|(p, t)| f(m.cell(p, t))).collect()
     };
-    let mut b = Builder { cols: Vec::new(), docs: Vec::new() };
+    let mut b = Builder::new();
     b.push(Column::new("policy".into(), policy), "US policy", "");
     b.push(Column::new("month".into(), month), MONTH, "month");
     b.push(Column::new("date".into(), date), "calendar month of the row: experiment.start plus month", "YYYY-MM");

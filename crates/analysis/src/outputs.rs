@@ -110,8 +110,8 @@ pub fn draw_all(
     if d.scenarios() >= 2 && np >= 2 {
         let risk: Vec<Vec<f64>> =
             (0..np).map(|p| (0..d.scenarios()).map(|sc| d.scenario_risk(sc, p)).collect()).collect();
-        let regret: Vec<Vec<f64>> =
-            (0..np).map(|p| (0..d.scenarios()).map(|sc| crate::robust::regrets(d, sc)[p]).collect()).collect();
+        let by_scenario: Vec<Vec<f64>> = (0..d.scenarios()).map(|sc| crate::robust::regrets(d, sc)).collect();
+        let regret: Vec<Vec<f64>> = (0..np).map(|p| by_scenario.iter().map(|r| r[p]).collect()).collect();
         draw("robustness.png", &|p| {
             charts::robustness_strips(p, &names, &risk, &regret, plan.exp.satisficing, &stamp)
         })?;

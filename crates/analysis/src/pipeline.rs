@@ -102,8 +102,9 @@ fn finalize_once(store: &Store, plan: &Plan, threads: usize, wall: f64, provenan
         c.detail.add(df)
     })?;
     let summary = c.acc.finish();
-    let view = write_tables(store, plan, &summary, &c.detail, &c.monthly)?;
-    write_views(store, plan, &summary, &c.detail, &view)?;
+    let rob = robustness_of(plan, &c.detail);
+    let view = write_tables(store, plan, &summary, &rob, &c.monthly)?;
+    write_views(store, plan, &summary, &rob, &c.detail, &view)?;
     store.seal(plan, summary.iter().map(|s| s.failed).sum(), threads, wall, provenance)
 }
 
@@ -113,7 +114,7 @@ fn write_tables(
     store: &Store,
     plan: &Plan,
     summary: &[PolicySummary],
-    detail: &Detail,
+    rob: &[Robustness],
     monthly: &Monthly,
 ) -> Result<MonthlyView> {
     let dir = store.dir(&plan.hash);
@@ -126,8 +127,7 @@ fn write_tables(
     let path = dir.join("monthly.parquet");
     let view = MonthlyView::from_frame(&mdf, plan).map_err(|why| StoreError::Corrupt { path, why })?;
     let reference = plan.exp.policies[plan.exp.reference].name();
-    let rob = robustness_of(plan, detail);
-    let mut sdf = summary_frame(summary, reference, &rob).map_err(pe("summary.csv"))?;
+    let mut sdf = summary_frame(summary, reference, rob).map_err(pe("summary.csv"))?;
     let mut buf = Vec::new();
     CsvWriter::new(&mut buf).finish(&mut sdf).map_err(pe("summary.csv"))?;
     store.write_file(&plan.hash, "summary.csv", &buf)?;
@@ -140,18 +140,18 @@ fn write_views(
     store: &Store,
     plan: &Plan,
     summary: &[PolicySummary],
+    rob: &[Robustness],
     detail: &Detail,
     monthly: &MonthlyView,
 ) -> Result<()> {
     let draw = |name: &str, f: &dyn Fn(&Path) -> std::result::Result<(), String>| -> std::result::Result<(), String> {
         store.write_chart(&plan.hash, &format!("charts/{name}"), f).map(|_| ()).map_err(|e| e.to_string())
     };
-    let rob = robustness_of(plan, detail);
     let mut sc = scenarios_frame(plan, detail)
         .map_err(|source| StoreError::Polars { path: store.dir(&plan.hash).join("scenarios.parquet"), source })?;
     store.write_parquet(&plan.hash, "scenarios.parquet", &mut sc, &scenarios_columns(plan))?;
     // The messages of draw name their file already.
-    let findings = outputs::draw_all(plan, summary, &rob, detail, monthly, &draw).map_err(StoreError::Other)?;
+    let findings = outputs::draw_all(plan, summary, rob, detail, monthly, &draw).map_err(StoreError::Other)?;
     for w in &findings.sobol_warnings {
         warn(&format!("{}: {w}", plan.hash));
     }
@@ -163,7 +163,7 @@ fn write_views(
         .into_iter()
         .filter_map(|f| f.strip_prefix("charts/").map(str::to_string))
         .collect();
-    let report = outputs::report(plan, summary, &rob, &findings, &charts);
+    let report = outputs::report(plan, summary, rob, &findings, &charts);
     store.write_file(&plan.hash, "report.md", report.as_bytes())
 }
 
@@ -202,7 +202,7 @@ pub fn replot(store: &Store, plan: &Plan) -> Result<()> {
     let df = store.read_parquet(&plan.hash, "monthly.parquet")?;
     let path = store.dir(&plan.hash).join("monthly.parquet");
     let monthly = MonthlyView::from_frame(&df, plan).map_err(|why| StoreError::Corrupt { path, why })?;
-    write_views(store, plan, &acc.finish(), &detail, &monthly)?;
+    write_views(store, plan, &acc.finish(), &robustness_of(plan, &detail), &detail, &monthly)?;
     store.reseal(&plan.hash)
 }
 

@@ -3,30 +3,18 @@
 //! Monte Carlo interval, the harm-weighted outcome, and the policy's rank and regret there.
 
 use crate::detail::Detail;
-use crate::frames::ColumnDoc;
+use crate::frames::{Builder, ColumnDoc};
 use crate::robust::{ranks, regret_ses, regrets};
 use crate::stats::{wilson, Z95};
 use crate::summary::Risk;
 use brink_sweep::Plan;
 use polars::prelude::*;
 
-struct Cols {
-    cols: Vec<Column>,
-    docs: Vec<ColumnDoc>,
-}
-
-impl Cols {
-    fn push(&mut self, c: Column, description: impl Into<String>, unit: &str) {
-        self.docs.push(ColumnDoc { name: c.name().to_string(), description: description.into(), unit: unit.into() });
-        self.cols.push(c);
-    }
-}
-
-fn build(plan: &Plan, d: Option<&Detail>) -> Cols {
+fn build(plan: &Plan, d: Option<&Detail>) -> Builder {
     let np = plan.exp.policies.len();
     let ns = d.map(|d| d.scenarios()).unwrap_or(0);
     let rows: Vec<(usize, usize)> = (0..ns).flat_map(|s| (0..np).map(move |p| (s, p))).collect();
-    let mut b = Cols { cols: Vec::new(), docs: Vec::new() };
+    let mut b = Builder::new();
     b.push(
         Column::new("scenario".into(), rows.iter().map(|(s, _)| *s as u32).collect::<Vec<u32>>()),
         "scenario index, as in runs.parquet",

@@ -304,27 +304,15 @@ pub fn summary_frame(s: &[PolicySummary], reference: &str, rob: &[Robustness]) -
         cols.push(Column::new(format!("{stem}_hi").into(), s.iter().map(|p| round(f(p).hi)).collect::<Vec<_>>()));
     }
     if rob.len() == s.len() {
-        for (k, r) in Risk::ALL.iter().enumerate() {
-            let n = r.name();
-            cols.push(Column::new(
-                format!("p_{n}_scen_lo").into(),
-                rob.iter().map(|x| round(x.scenario_interval[k].0)).collect::<Vec<_>>(),
-            ));
-            cols.push(Column::new(
-                format!("p_{n}_scen_hi").into(),
-                rob.iter().map(|x| round(x.scenario_interval[k].1)).collect::<Vec<_>>(),
-            ));
-        }
-        for (k, r) in Risk::ALL.iter().enumerate() {
-            let n = r.name();
-            cols.push(Column::new(
-                format!("diff_{n}_scen_lo").into(),
-                rob.iter().map(|x| round(x.difference_interval[k].0)).collect::<Vec<_>>(),
-            ));
-            cols.push(Column::new(
-                format!("diff_{n}_scen_hi").into(),
-                rob.iter().map(|x| round(x.difference_interval[k].1)).collect::<Vec<_>>(),
-            ));
+        type Intervals = fn(&Robustness) -> &[(f64, f64)];
+        for (stem, of) in [("p", (|x| &x.scenario_interval) as Intervals), ("diff", |x| &x.difference_interval)] {
+            for (k, r) in Risk::ALL.iter().enumerate() {
+                let n = r.name();
+                let lo = rob.iter().map(|x| round(of(x)[k].0)).collect::<Vec<_>>();
+                let hi = rob.iter().map(|x| round(of(x)[k].1)).collect::<Vec<_>>();
+                cols.push(Column::new(format!("{stem}_{n}_scen_lo").into(), lo));
+                cols.push(Column::new(format!("{stem}_{n}_scen_hi").into(), hi));
+            }
         }
         cols.push(Column::new("scenarios".into(), rob.iter().map(|x| x.scenarios as u32).collect::<Vec<_>>()));
         cols.push(Column::new("best_in".into(), rob.iter().map(|x| x.best_in as u32).collect::<Vec<_>>()));
