@@ -76,11 +76,50 @@ const MONTH: &str = "month (0-based: 0 is the first month of the run)";
 /// Unit of a policy lever's column.
 const LEVER_UNIT: &str = "lever value (0 to 1)";
 
-/// The values of scenario `s` used by its runs: the posterior row and every parameter.
-struct ScenarioCache {
-    scenario: Option<u32>,
-    row: Option<usize>,
-    params: Option<brink_core::Params>,
+/// The posterior row of each row's scenario (null without a posterior).
+pub(crate) fn posterior_rows(plan: &Plan, scenarios: impl Iterator<Item = u32>) -> Vec<Option<u32>> {
+    scenarios.map(|s| plan.posterior_row(s).map(|x| x as u32)).collect()
+}
+
+/// One column per swept parameter (the design value of each row's scenario), then one per
+/// parameter drawn from the posterior (the value of the scenario's posterior row): the same
+/// columns and words in runs.parquet and scenarios.parquet. Each scenario's parameters are
+/// computed once for a run of rows of that scenario.
+pub(crate) fn push_scenario_values(b: &mut Builder, plan: &Plan, scenarios: &[u32]) {
+    for (j, u) in plan.exp.uncertain.iter().enumerate() {
+        let spec = u.param.spec();
+        b.push(
+            Column::new(
+                u.param.name().into(),
+                scenarios.iter().map(|s| plan.design().point(*s as usize)[j]).collect::<Vec<f64>>(),
+            ),
+            format!("swept parameter ({}): the scenario's design value, in [{}, {}]", spec.doc, u.low, u.high),
+            spec.unit,
+        );
+    }
+    if plan.exp.posterior.is_none() || plan.exp.posterior_params.is_empty() {
+        return;
+    }
+    let mut cache: Option<(u32, brink_core::Params)> = None;
+    let params: Vec<brink_core::Params> = scenarios
+        .iter()
+        .map(|s| match &cache {
+            Some((at, p)) if at == s => p.clone(),
+            _ => {
+                let p = plan.params(*s);
+                cache = Some((*s, p.clone()));
+                p
+            }
+        })
+        .collect();
+    for p in &plan.exp.posterior_params {
+        let spec = p.spec();
+        b.push(
+            Column::new(p.name().into(), params.iter().map(|x| x.get(*p)).collect::<Vec<f64>>()),
+            format!("parameter drawn from the posterior ({}): the value of the scenario's posterior row", spec.doc),
+            spec.unit,
+        );
+    }
 }
 
 fn build_runs(plan: &Plan, rows: &[RunRow]) -> Builder {
@@ -101,23 +140,8 @@ fn build_runs(plan: &Plan, rows: &[RunRow]) -> Builder {
         "",
     );
     b.push(Column::new("seed".into(), rows.iter().map(|r| r.seed).collect::<Vec<u64>>()), "seed of the run's random streams, from the experiment's hash, the scenario and the replication (the same under every policy)", "");
-    // Per scenario: its posterior row and its parameters, computed once per scenario.
-    let mut cache = ScenarioCache { scenario: None, row: None, params: None };
-    let mut per_scenario: Vec<(Option<usize>, Option<brink_core::Params>)> = Vec::with_capacity(rows.len());
-    let drawn: Vec<brink_core::Param> =
-        if plan.exp.posterior.is_some() { plan.exp.posterior_params.clone() } else { Vec::new() };
-    for r in rows {
-        if cache.scenario != Some(r.scenario) {
-            cache = ScenarioCache {
-                scenario: Some(r.scenario),
-                row: plan.posterior_row(r.scenario),
-                params: (!drawn.is_empty()).then(|| plan.params(r.scenario)),
-            };
-        }
-        per_scenario.push((cache.row, cache.params.clone()));
-    }
     b.push(
-        Column::new("posterior_row".into(), per_scenario.iter().map(|(row, _)| row.map(|x| x as u32)).collect::<Vec<Option<u32>>>()),
+        Column::new("posterior_row".into(), posterior_rows(plan, rows.iter().map(|r| r.scenario))),
         "0-based data row of posterior.csv the scenario draws its behaviour parameters from; null if the experiment draws none",
         "",
     );
@@ -142,31 +166,8 @@ fn build_runs(plan: &Plan, rows: &[RunRow]) -> Builder {
         "message of a failed run; null otherwise",
         "",
     );
-    for (j, u) in plan.exp.uncertain.iter().enumerate() {
-        let spec = u.param.spec();
-        b.push(
-            Column::new(
-                u.param.name().into(),
-                rows.iter().map(|r| plan.design().point(r.scenario as usize)[j]).collect::<Vec<f64>>(),
-            ),
-            format!("swept parameter ({}): the scenario's design value, in [{}, {}]", spec.doc, u.low, u.high),
-            spec.unit,
-        );
-    }
-    for p in &drawn {
-        let spec = p.spec();
-        b.push(
-            Column::new(
-                p.name().into(),
-                per_scenario
-                    .iter()
-                    .map(|(_, ps)| ps.as_ref().map(|x| x.get(*p)).unwrap_or(f64::NAN))
-                    .collect::<Vec<f64>>(),
-            ),
-            format!("parameter drawn from the posterior ({}): the value of the scenario's posterior row", spec.doc),
-            spec.unit,
-        );
-    }
+    let scenarios: Vec<u32> = rows.iter().map(|r| r.scenario).collect();
+    push_scenario_values(&mut b, plan, &scenarios);
     // Levers given as a range in some policy (families): the value each run used.
     let levers = plan.exp.varied_levers();
     if !levers.is_empty() {

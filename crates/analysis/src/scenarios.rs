@@ -3,7 +3,7 @@
 //! Monte Carlo interval, the harm-weighted outcome, and the policy's rank and regret there.
 
 use crate::detail::Detail;
-use crate::frames::{Builder, ColumnDoc};
+use crate::frames::{posterior_rows, push_scenario_values, Builder, ColumnDoc};
 use crate::robust::{ranks, regret_ses, regrets};
 use crate::stats::{wilson, Z95};
 use crate::summary::Risk;
@@ -26,35 +26,12 @@ fn build(plan: &Plan, d: Option<&Detail>) -> Builder {
         "",
     );
     b.push(
-        Column::new(
-            "posterior_row".into(),
-            rows.iter().map(|(s, _)| plan.posterior_row(*s as u32).map(|x| x as u32)).collect::<Vec<Option<u32>>>(),
-        ),
+        Column::new("posterior_row".into(), posterior_rows(plan, rows.iter().map(|(s, _)| *s as u32))),
         "0-based data row of posterior.csv the scenario draws its behaviour parameters from; null if the experiment draws none",
         "",
     );
-    for (j, u) in plan.exp.uncertain.iter().enumerate() {
-        let spec = u.param.spec();
-        b.push(
-            Column::new(
-                u.param.name().into(),
-                rows.iter().map(|(s, _)| plan.design().point(*s)[j]).collect::<Vec<f64>>(),
-            ),
-            format!("swept parameter ({}): the scenario's design value, in [{}, {}]", spec.doc, u.low, u.high),
-            spec.unit,
-        );
-    }
-    if plan.exp.posterior.is_some() {
-        let params: Vec<brink_core::Params> = (0..ns).map(|s| plan.params(s as u32)).collect();
-        for p in &plan.exp.posterior_params {
-            let spec = p.spec();
-            b.push(
-                Column::new(p.name().into(), rows.iter().map(|(s, _)| params[*s].get(*p)).collect::<Vec<f64>>()),
-                format!("parameter drawn from the posterior ({}): the value of the scenario's posterior row", spec.doc),
-                spec.unit,
-            );
-        }
-    }
+    let scenarios: Vec<u32> = rows.iter().map(|(s, _)| *s as u32).collect();
+    push_scenario_values(&mut b, plan, &scenarios);
     let levers = plan.exp.varied_levers();
     if !levers.is_empty() {
         let settings: Vec<Vec<f64>> = rows
