@@ -285,7 +285,9 @@ fn list_until(d: &Dir, child: &mut std::process::Child, needles: &[&str]) -> Str
 #[test]
 fn list_tells_a_running_sweep_from_an_interrupted_one_and_ctrl_c_resumes() {
     let d = Dir::new();
-    d.write("long.toml", LONG);
+    // Long enough (about 5 s on one thread) that a busy machine cannot finish it before the
+    // listing sees it running and the interrupt arrives.
+    d.write("long.toml", &LONG.replace("replications = 12000", "replications = 40000"));
     let hash = d.run(&["validate", "long.toml"]).ok().stdout.split("hash ").nth(1).unwrap()[..16].to_string();
     let mut child = d
         .command(&["sweep", "long.toml", "--threads", "1"])

@@ -148,11 +148,12 @@ pub(crate) fn dry(exp: Experiment, threads: Option<usize>, force: bool) -> Res {
     progress.finish();
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "dry run of {}: {} on {} in {secs:.2} s ({:.0} runs/s), {failed} failed; nothing written",
+        "dry run of {}: {} on {} in {secs:.2} s ({:.0} runs/s, {:.2} µs per run per thread), {failed} failed; nothing written",
         plan.hash,
         count(plan.runs(), "run"),
         count(threads as u64, "thread"),
-        plan.runs() as f64 / secs.max(1e-9)
+        plan.runs() as f64 / secs.max(1e-9),
+        secs * 1e6 * threads as f64 / plan.runs().max(1) as f64
     );
     Ok(())
 }
