@@ -100,8 +100,5 @@ fn main() {
     }
     let dt = t.elapsed().as_secs_f64();
     let n = (runs / LANES * LANES).max(1) as f64;
-    println!(
-        "{n} runs, {draws} draws and {exps} exp a month: {:.2} µs per run (checksum {checksum:.3})",
-        dt * 1e6 / n
-    );
+    println!("{n} runs, {draws} draws and {exps} exp a month: {:.2} µs per run (checksum {checksum:.3})", dt * 1e6 / n);
 }
