@@ -270,24 +270,24 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     }
 }
 
-/// Waits until `brink list` shows every one of `needles`, or the child ends.
-fn list_until(d: &Dir, child: &mut std::process::Child, needles: &[&str]) -> String {
-    for _ in 0..400 {
-        let listing = d.run(&["list"]).ok().stdout;
-        if needles.iter().all(|n| listing.contains(n)) || child.try_wait().unwrap().is_some() {
-            return listing;
+/// Waits until the sweep `child` has written a part of result `hash` (or has ended), then stops
+/// it (SIGSTOP) so that it holds its lock, unfinished, however fast or loaded the machine.
+fn stop_once_a_part_is_written(d: &Dir, child: &mut std::process::Child, hash: &str) {
+    let parts = d.results().join(hash).join("parts");
+    for _ in 0..4000 {
+        let written = std::fs::read_dir(&parts).map(|r| r.count() > 0).unwrap_or(false);
+        if written || child.try_wait().unwrap().is_some() {
+            break;
         }
-        std::thread::sleep(std::time::Duration::from_millis(25));
+        std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    d.run(&["list"]).ok().stdout
+    std::process::Command::new("kill").args(["-STOP", &child.id().to_string()]).status().unwrap();
 }
 
 #[test]
 fn list_tells_a_running_sweep_from_an_interrupted_one_and_ctrl_c_resumes() {
     let d = Dir::new();
-    // Long enough (about 5 s on one thread) that a busy machine cannot finish it before the
-    // listing sees it running and the interrupt arrives.
-    d.write("long.toml", &LONG.replace("replications = 12000", "replications = 40000"));
+    d.write("long.toml", LONG);
     let hash = d.run(&["validate", "long.toml"]).ok().stdout.split("hash ").nth(1).unwrap()[..16].to_string();
     let mut child = d
         .command(&["sweep", "long.toml", "--threads", "1"])
@@ -295,10 +295,13 @@ fn list_tells_a_running_sweep_from_an_interrupted_one_and_ctrl_c_resumes() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let listing = list_until(&d, &mut child, &["running", "long"]);
+    stop_once_a_part_is_written(&d, &mut child, &hash);
+    let listing = d.run(&["list"]).ok().stdout;
     assert!(listing.contains(&format!("{hash}   long")) && listing.contains("incomplete, running"), "{listing}");
     // Ctrl-C: the sweep ends by the signal (a shell reports 130) and leaves an interrupted result.
-    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let pid = child.id().to_string();
+    std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    std::process::Command::new("kill").args(["-CONT", &pid]).status().unwrap();
     let status = child.wait().unwrap();
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(status.signal(), Some(2), "{status:?}");
