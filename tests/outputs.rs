@@ -289,12 +289,19 @@ fn list_tells_a_running_sweep_from_an_interrupted_one_and_ctrl_c_resumes() {
     let d = Dir::new();
     d.write("long.toml", LONG);
     let hash = d.run(&["validate", "long.toml"]).ok().stdout.split("hash ").nth(1).unwrap()[..16].to_string();
-    let mut child = d
-        .command(&["sweep", "long.toml", "--threads", "1"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut sweep = d.command(&["sweep", "long.toml", "--threads", "1"]);
+    sweep.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    // A shell starts background jobs with SIGINT ignored, and children inherit that: the sweep
+    // must meet Ctrl-C as a terminal user's process does, whoever runs the tests.
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec, only `signal`, which is async-signal-safe, is called.
+    unsafe {
+        sweep.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = sweep.spawn().unwrap();
     stop_once_a_part_is_written(&d, &mut child, &hash);
     let listing = d.run(&["list"]).ok().stdout;
     assert!(listing.contains(&format!("{hash}   long")) && listing.contains("incomplete, running"), "{listing}");
