@@ -270,13 +270,16 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     }
 }
 
-/// Waits until the sweep `child` has written a part of result `hash` (or has ended), then stops
-/// it (SIGSTOP) so that it holds its lock, unfinished, however fast or loaded the machine.
+/// Waits until the sweep `child` has written a part of result `hash`, then stops it (SIGSTOP) so
+/// that it holds its lock, unfinished, however fast or loaded the machine. Returns without a
+/// signal if the child has ended.
 fn stop_once_a_part_is_written(d: &Dir, child: &mut std::process::Child, hash: &str) {
     let parts = d.results().join(hash).join("parts");
     for _ in 0..4000 {
-        let written = std::fs::read_dir(&parts).map(|r| r.count() > 0).unwrap_or(false);
-        if written || child.try_wait().unwrap().is_some() {
+        if child.try_wait().unwrap().is_some() {
+            return; // ended already: the listing that follows says so
+        }
+        if std::fs::read_dir(&parts).map(|r| r.count() > 0).unwrap_or(false) {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
