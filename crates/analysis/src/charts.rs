@@ -163,6 +163,12 @@ fn side_legend(area: &Area, names: &[String], px: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// The part of a chart's body above the strip that [`footer`] writes the stamp in.
+fn above_footer<'a>(body: &Area<'a>) -> Area<'a> {
+    let (_, h) = body.dim_in_pixel();
+    body.split_vertically(h as i32 - 40).0
+}
+
 fn footer(root: &DrawingArea<BitMapBackend, Shift>, stamp: &Stamp) -> Result<(), String> {
     let (w, h) = root.dim_in_pixel();
     let text = format!("brink {} · result {} · {} runs", env!("CARGO_PKG_VERSION"), stamp.hash, stamp.runs);
@@ -392,8 +398,7 @@ pub fn score_fan(path: &Path, m: &MonthlyView, names: &[String], stamp: &Stamp) 
         ],
         15,
     )?;
-    let (_, h) = body.dim_in_pixel();
-    let (body, _) = body.split_vertically(h as i32 - 40);
+    let body = above_footer(&body);
     let panels = body.split_evenly((rows, cols));
     let (x0, x1) = (stamp.year(0.0), stamp.year(m.horizon as f64 + 0.5));
     let finite = |x: &f64| x.is_finite();
@@ -544,8 +549,7 @@ pub fn tradeoff(
         &["dot: P(deadly incident or worse) and mean warheads; vertical bar: Wilson 95% interval of the risk; horizontal bar: warheads of the middle half of runs (25th to 75th percentile)"],
         15,
     )?;
-    let (_, h) = body.dim_in_pixel();
-    let (body, _) = body.split_vertically(h as i32 - 40);
+    let body = above_footer(&body);
     let (plot, side) = body.split_horizontally(1220);
     let names: Vec<String> = s.iter().map(|p| p.policy.clone()).collect();
     side_legend(&side, &names, 15)?;
@@ -611,8 +615,7 @@ pub fn distributions(
         "Distributions at the horizon (bar 25–75%, whiskers 5–95%, dot median)",
         26,
     )?;
-    let (_, h) = body.dim_in_pixel();
-    let (body, _) = body.split_vertically(h as i32 - 40);
+    let body = above_footer(&body);
     let panels = body.split_evenly((2, 2));
     let titles = [
         "assembled warheads",
@@ -783,8 +786,7 @@ pub fn heatmap(
 ) -> Result<(), String> {
     let (root, body) = canvas(path, (760 * panels.len() as u32, 800), title, 24)?;
     let body = explain(&body, notes, 15)?;
-    let (_, h) = body.dim_in_pixel();
-    let (body, _) = body.split_vertically(h as i32 - 40);
+    let body = above_footer(&body);
     let areas = body.split_evenly((1, panels.len()));
     let (nx, ny) = (x.labels.len(), y.labels.len());
     for (area, heat) in areas.iter().zip(panels) {
@@ -881,8 +883,7 @@ pub fn sobol_bars(
         &["first order: the share of the variance a parameter explains alone; total order: with its interactions. Bars: estimates; whiskers: bootstrap 95% intervals"],
         14,
     )?;
-    let (_, h) = body.dim_in_pixel();
-    let (body, _) = body.split_vertically(h as i32 - 40);
+    let body = above_footer(&body);
     let finite = |v: &f64| v.is_finite();
     let (x_lo, x_hi) = (-0.5, 1.5);
     let top = idx
@@ -1142,8 +1143,7 @@ pub fn main_effects(
         &["each panel: the scenarios binned by one parameter, every other parameter as the design spreads it; dot: share of runs; bar: Wilson 95% interval"],
         15,
     )?;
-    let (_, h) = body.dim_in_pixel();
-    let (body, _) = body.split_vertically(h as i32 - 40);
+    let body = above_footer(&body);
     let (plots, side) = body.split_horizontally(width as i32 - 280);
     side_legend(&side, names, 15)?;
     let panels = plots.split_evenly((rows, cols));
@@ -1362,8 +1362,7 @@ pub fn robustness_strips(
         ],
         15,
     )?;
-    let (_, h) = body.dim_in_pixel();
-    let (body, _) = body.split_vertically(h as i32 - 40);
+    let body = above_footer(&body);
     let (left, right) = body.split_horizontally(820);
     let finite = |v: &&f64| v.is_finite();
     let all = |x: &[Vec<f64>]| x.iter().flatten().copied().filter(|v| v.is_finite()).collect::<Vec<f64>>();
@@ -1462,8 +1461,7 @@ pub fn rank_stability(path: &Path, names: &[String], shares: &[Vec<f64>], stamp:
         &["share of scenarios at each rank by P(deadly incident or worse) (1 = the safest policy in the scenario; tied policies share the better rank)"],
         15,
     )?;
-    let (_, h) = body.dim_in_pixel();
-    let (body, _) = body.split_vertically(h as i32 - 40);
+    let body = above_footer(&body);
     let (plot, side) = body.split_horizontally(1260);
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
@@ -1547,8 +1545,7 @@ pub fn search_tradeoff(
         trail.len()
     );
     let body = explain(&body, &[&line], 15)?;
-    let (_, h) = body.dim_in_pixel();
-    let (body, _) = body.split_vertically(h as i32 - 40);
+    let body = above_footer(&body);
     let (plot, side) = body.split_horizontally(1180);
     let all: Vec<&SearchPoint> = policies.iter().chain(std::iter::once(found)).collect();
     let names: Vec<String> = all.iter().map(|p| p.name.to_string()).collect();
